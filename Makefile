@@ -1,0 +1,52 @@
+# One word for each thing a maintainer does. `make run` and `make test` set up everything else.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: run chat test test-fast train validate lint content-check bench clean
+
+$(STAMP): pyproject.toml scripts/find-python
+	@python=$$(scripts/find-python) && echo "Using $$python" && \
+	  { [ -x $(BIN)/python ] || $$python -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade "pip==24.0"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip check
+	@touch $(STAMP)
+
+## run: the bot. Telegram if TELEGRAM_BOT_TOKEN is set, otherwise a chat in this terminal.
+run: $(STAMP)
+	$(BIN)/prayat run
+
+chat: $(STAMP)
+	$(BIN)/prayat chat
+
+## test: the whole suite, against the real Rasa model and servers (trains the model if needed).
+test: $(STAMP)
+	$(BIN)/prayat content check
+	$(BIN)/prayat train
+	$(BIN)/pytest
+
+## test-fast: the tests that need no model.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not stack"
+
+train: $(STAMP)
+	$(BIN)/prayat train
+
+validate: $(STAMP)
+	$(BIN)/rasa data validate --config config.yml --domain domain.yml --data data nlu/km nlu/en nlu/zh --fail-on-warnings
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot actions nlu tests
+
+content-check: $(STAMP)
+	$(BIN)/prayat content check
+
+bench: $(STAMP)
+	$(BIN)/prayat train
+	$(BIN)/prayat bench --json
+
+clean:
+	rm -rf $(VENV) models var .pytest_cache

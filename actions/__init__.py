@@ -1,0 +1,1 @@
+"""Prayat's Rasa action server: renders what Rasa decided to say from content/<lang>."""

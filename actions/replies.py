@@ -1,0 +1,46 @@
+"""How actions find the reply language and send content items back to Rasa."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import DEFAULT_LANGUAGE, LANGUAGES
+from bot.content import CONTENT_ROOT, ContentStore, render
+
+_store: ContentStore | None = None
+
+
+def content() -> ContentStore:
+    """The live content, loaded on first use and reloaded when an editor changes a file."""
+    global _store
+    if _store is None:
+        _store = ContentStore(Path(os.environ.get("PRAYAT_CONTENT_DIR") or CONTENT_ROOT))
+    return _store
+
+
+def reply_language(tracker: Tracker) -> str:
+    """The bot resolves the language of each message and sends it as metadata; the slot
+    remembers it for turns that carry none."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            lang = (event.get("metadata") or {}).get("language")
+            if lang in LANGUAGES:
+                return lang
+            break
+    slot = tracker.get_slot("language")
+    return slot if slot in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def send_item(dispatcher: CollectingDispatcher, item_id: str, lang: str) -> None:
+    """Send one content item as a single structured message (text, topic, ids, buttons, image).
+
+    It goes as a custom payload so that the REST channel passes it through whole; plain text
+    would be cut at every blank line.
+    """
+    message: dict[str, Any] = render(content().library, item_id, lang)
+    dispatcher.utter_message(json_message=message)

@@ -1,0 +1,138 @@
+"""One action per thing Prayat can say. Each names the content item it shows."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import content, reply_language, send_item
+
+
+class ShowItem(Action, ABC):
+    """Shows the content item `item` in the reply language."""
+
+    item = ""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    def item_for(self, tracker: Tracker) -> str:
+        return self.item
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        lang = reply_language(tracker)
+        send_item(dispatcher, self.item_for(tracker), lang)
+        return [SlotSet("language", lang)]
+
+
+class ActionWelcome(ShowItem):
+    item = "welcome"
+
+    def name(self) -> str:
+        return "action_welcome"
+
+
+class ActionGreet(ShowItem):
+    item = "welcome.greet"
+
+    def name(self) -> str:
+        return "action_greet"
+
+
+class ActionMenu(ShowItem):
+    item = "welcome.menu"
+
+    def name(self) -> str:
+        return "action_menu"
+
+
+class ActionGoodbye(ShowItem):
+    item = "welcome.goodbye"
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+
+class ActionThanks(ShowItem):
+    item = "welcome.thanks"
+
+    def name(self) -> str:
+        return "action_thanks"
+
+
+class ActionJobs(ShowItem):
+    item = "jobs"
+
+    def name(self) -> str:
+        return "action_jobs"
+
+
+class ActionMarriage(ShowItem):
+    item = "marriage"
+
+    def name(self) -> str:
+        return "action_marriage"
+
+
+class ActionHotlines(ShowItem):
+    item = "hotlines"
+
+    def name(self) -> str:
+        return "action_hotlines"
+
+
+class ActionEmergency(ShowItem):
+    item = "emergency"
+
+    def name(self) -> str:
+        return "action_emergency"
+
+
+class ActionChooseLanguage(ShowItem):
+    item = "language.choose"
+
+    def name(self) -> str:
+        return "action_choose_language"
+
+
+class ActionSetLanguage(ShowItem):
+    """The bot has already stored the new language and sends it as metadata; this confirms it."""
+
+    item = "language.changed"
+
+    def name(self) -> str:
+        return "action_set_language"
+
+
+class ActionFallback(ShowItem):
+    item = "fallback"
+
+    def name(self) -> str:
+        return "action_fallback"
+
+
+class ActionUnsupportedMedia(ShowItem):
+    item = "fallback.media"
+
+    def name(self) -> str:
+        return "action_unsupported_media"
+
+
+class ActionShowItem(ShowItem):
+    """A button that opens one content item, such as "what happens to people who go"."""
+
+    def name(self) -> str:
+        return "action_show_item"
+
+    def item_for(self, tracker: Tracker) -> str:
+        wanted = tracker.get_slot("item")
+        lang = reply_language(tracker)
+        if wanted and content().library.item(wanted, lang):
+            return wanted
+        return "fallback.bad_button"

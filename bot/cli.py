@@ -1,0 +1,118 @@
+"""`prayat`: one verb for each thing a maintainer or an editor does."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.settings import Settings
+
+
+def _logging(verbose: bool, quiet: bool = False) -> None:
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    for noisy in ("httpx", "telegram", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = Settings()
+    if settings.telegram_token:
+        return cmd_serve(args)
+    print("TELEGRAM_BOT_TOKEN is not set: opening the terminal chat instead.", file=sys.stderr)
+    return cmd_chat(args)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.runner import chat_jsonl, chat_terminal, open_prayat
+
+    async def main() -> None:
+        async with open_prayat(Settings()) as prayat:
+            await (chat_jsonl(prayat) if args.jsonl else chat_terminal(prayat))
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.runner import open_prayat, serve_telegram
+
+    settings = Settings()
+    if not settings.telegram_token:
+        print("Set TELEGRAM_BOT_TOKEN to serve Telegram (see .env.example).", file=sys.stderr)
+        return 2
+
+    async def main() -> None:
+        async with open_prayat(settings) as prayat:
+            await serve_telegram(prayat, settings)
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from bot.model import ensure_model
+
+    path, seconds = ensure_model(force=args.force)
+    print(f"{path} ({'trained in %.0f s' % seconds if seconds else 'up to date'})")
+    return 0
+
+
+def cmd_content(args: argparse.Namespace) -> int:
+    from bot import content_tools
+
+    return content_tools.main(args)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bot.bench import main
+
+    return main(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="prayat", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    verbs.add_parser("run", help="serve Telegram if TELEGRAM_BOT_TOKEN is set, else chat here"
+                     ).set_defaults(func=cmd_run, jsonl=False)
+    chat = verbs.add_parser("chat", help="chat in the terminal over the full pipeline")
+    chat.add_argument("--jsonl", action="store_true",
+                      help="machine interface: JSON lines in on stdin, JSON lines out")
+    chat.set_defaults(func=cmd_chat)
+    verbs.add_parser("serve", help="serve Telegram (polling, or a webhook if configured)"
+                     ).set_defaults(func=cmd_serve)
+    train = verbs.add_parser("train", help="train the model if its inputs changed")
+    train.add_argument("--force", action="store_true", help="train even if a model is cached")
+    train.set_defaults(func=cmd_train)
+
+    content = verbs.add_parser("content", help="check, list and preview the content")
+    content_verbs = content.add_subparsers(dest="content_verb", required=True)
+    content_verbs.add_parser("check", help="check every content file; exit 1 on any error")
+    content_verbs.add_parser("status", help="what is still draft or needs checking again")
+    preview = content_verbs.add_parser("preview", help="show an item as Telegram would")
+    preview.add_argument("item")
+    preview.add_argument("--lang", default="km", choices=["km", "en", "zh"])
+    content.set_defaults(func=cmd_content)
+
+    bench = verbs.add_parser("bench", help="simulated Telegram users against the real stack")
+    bench.add_argument("--users", type=int, default=50)
+    bench.add_argument("--messages", type=int, default=10, help="messages per user")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    quiet = getattr(args, "jsonl", False) or args.verb in ("content",)
+    _logging(args.verbose, quiet=quiet)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,15 @@
+"""Curated guidance from content/: loading, checking, live reloading and rendering."""
+
+from pathlib import Path
+
+from bot.content.library import Library, Problem, load_library
+from bot.content.render import Reply, render
+from bot.content.store import ContentError, ContentStore
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CONTENT_ROOT = PROJECT_ROOT / "content"
+
+__all__ = [
+    "CONTENT_ROOT", "PROJECT_ROOT", "ContentError", "ContentStore", "Library", "Problem", "Reply",
+    "load_library", "render",
+]

@@ -1,0 +1,477 @@
+"""The content library: every text, button and contact Prayat shows, loaded and checked.
+
+Editors are not programmers, so loading never stops at the first mistake: it collects every
+problem with the file and line it is on. A library with errors is never served; the running bot
+keeps the last good one (see store.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot import LANGUAGES
+from bot.content.yamlfile import LineDict, YamlError, load
+from nlu.components.scripts import HAN, KHMER, LATIN, script_counts
+
+# Files in content/<lang>/ that are catalogues rather than text items.
+BUTTON_LABELS = "buttons.yml"
+CONTACT_NAMES = "contacts.yml"
+LABELS = "labels.yml"
+CATALOGUES = {BUTTON_LABELS, CONTACT_NAMES, LABELS}
+
+ITEM_KEYS = {"text", "review", "reviewer", "buttons", "contacts", "image", "image_alt", "audio"}
+REVIEW_STATES = {"draft", "reviewed"}
+ITEM_PLACEHOLDERS: set[str] = set()
+COUNTRIES = {"KH", "CN", "TH", "MM", "LA", "VN", "MY", "OTHER"}
+HOURS = {"24h", "office", "unknown"}
+COSTS = {"free", "paid", "unknown"}
+CONTACT_STATUS = {"confirmed", "unconfirmed"}
+REQUIRED_LABELS = {
+    "hours.24h", "hours.office", "hours.unknown", "cost.free", "cost.paid", "cost.unknown",
+    "sms.yes", "sms.no", "sms.only", "no_credit", "checked", "unconfirmed", "not_checked", "languages",
+    "lang.km", "lang.en", "lang.zh",
+}
+LABEL_PLACEHOLDERS = {"checked": {"date"}, "languages": {"languages"}}
+PHONE = re.compile(r"^\+?[0-9][0-9 \-]{1,18}[0-9]$")
+MAX_TEXT = 3500  # Telegram allows 4,096 per message; contacts are appended below the text
+MAX_MESSAGE = 4096
+MAX_CALLBACK_BYTES = 64  # Telegram's limit for a button's callback data
+STALE_AFTER = dt.timedelta(days=183)
+SHOW_ITEM = re.compile(r'^/show\{"item":\s*"([^"]+)"\}$')
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else "warning: "
+        try:
+            where = self.path.resolve().relative_to(Path.cwd())
+        except ValueError:
+            where = self.path
+        return f"{where}:{self.line}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    lang: str
+    text: str
+    review: str
+    reviewer: str | None
+    buttons: tuple[str, ...]
+    contacts: tuple[str, ...]
+    image: str | None
+    image_alt: str | None
+    path: Path
+    line: int
+
+    @property
+    def topic(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Button:
+    id: str
+    payload: str
+    title: str | None  # the same label in every language, e.g. a language's own name
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    country: str
+    numbers: tuple[str, ...]
+    sms: bool
+    calls: bool
+    hours: str
+    cost: str
+    no_credit_needed: bool
+    languages: tuple[str, ...]
+    source: str
+    verified_on: dt.date | None
+    status: str
+
+
+@dataclass
+class Library:
+    """One consistent version of all content. Treat it as read-only once loaded."""
+
+    root: Path
+    items: dict[str, dict[str, Item]] = field(default_factory=dict)  # lang -> id -> item
+    buttons: dict[str, Button] = field(default_factory=dict)
+    button_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> id -> label
+    contacts: dict[str, Contact] = field(default_factory=dict)
+    contact_names: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def item(self, item_id: str, lang: str) -> Item | None:
+        return self.items.get(lang, {}).get(item_id)
+
+    def button_title(self, button_id: str, lang: str) -> str:
+        button = self.buttons[button_id]
+        return button.title or self.button_labels[lang][button_id]
+
+    def payloads(self) -> set[str]:
+        return {b.payload for b in self.buttons.values()}
+
+
+def load_library(root: Path, today: dt.date | None = None) -> Library:
+    """Load and check everything under root (the content/ folder)."""
+    lib = Library(root=root)
+    today = today or dt.date.today()
+    _Loader(lib, today).run()
+    return lib
+
+
+class _Loader:
+    def __init__(self, lib: Library, today: dt.date) -> None:
+        self.lib = lib
+        self.today = today
+
+    def problem(self, path: Path, line: int, message: str, severity: str = "error") -> None:
+        self.lib.problems.append(Problem(path, line, message, severity))
+
+    def read(self, path: Path) -> LineDict | None:
+        try:
+            data = load(path)
+        except YamlError as error:
+            self.problem(path, error.line, error.message)
+            return None
+        if data is None:
+            data = LineDict()
+        if not isinstance(data, LineDict):
+            self.problem(path, 1, "the file must be a list of `id: ...` entries")
+            return None
+        return data
+
+    def run(self) -> None:
+        root = self.lib.root
+        if not root.is_dir():
+            self.problem(root, 1, "content folder not found")
+            return
+        self.load_buttons(root / "buttons.yml")
+        self.load_contacts(root / "contacts.yml")
+        for lang in LANGUAGES:
+            folder = root / lang
+            if not folder.is_dir():
+                self.problem(folder, 1, f"missing language folder for {lang}")
+                continue
+            self.lib.items[lang] = {}
+            for path in sorted(folder.glob("*.yml")):
+                if path.name == BUTTON_LABELS:
+                    self.load_button_labels(path, lang)
+                elif path.name == CONTACT_NAMES:
+                    self.load_contact_names(path, lang)
+                elif path.name == LABELS:
+                    self.load_labels(path, lang)
+                else:
+                    self.load_items(path, lang)
+        self.check_parity()
+        self.check_references()
+
+    # -- shared files -----------------------------------------------------------------------
+
+    def load_buttons(self, path: Path) -> None:
+        data = self.read(path)
+        if data is None:
+            return
+        for button_id, entry in data.items():
+            line = data.line_of(button_id)
+            if not isinstance(entry, dict) or not isinstance(entry.get("payload"), str):
+                self.problem(path, line, f"button {button_id!r} needs a `payload`")
+                continue
+            payload = entry["payload"]
+            if not payload.startswith("/"):
+                self.problem(path, line, f"payload of {button_id!r} must start with '/'")
+            if len(payload.encode("utf-8")) > MAX_CALLBACK_BYTES:
+                self.problem(
+                    path, line, f"payload of {button_id!r} is over Telegram's 64-byte limit"
+                )
+            if "{" in payload:
+                try:
+                    json.loads(payload[payload.index("{"):])
+                except ValueError:
+                    self.problem(path, line, f"payload of {button_id!r} has broken JSON")
+            self.lib.buttons[button_id] = Button(button_id, payload, entry.get("title"))
+
+    def load_contacts(self, path: Path) -> None:
+        data = self.read(path)
+        if data is None:
+            return
+        for contact_id, entry in data.items():
+            line = data.line_of(contact_id)
+            if not isinstance(entry, LineDict):
+                self.problem(path, line, f"contact {contact_id!r} must be a set of fields")
+                continue
+            contact = self.parse_contact(path, contact_id, entry)
+            if contact:
+                self.lib.contacts[contact_id] = contact
+
+    def parse_contact(self, path: Path, cid: str, entry: LineDict) -> Contact | None:
+        ok = True
+
+        def bad(key: str, message: str, severity: str = "error") -> None:
+            nonlocal ok
+            ok = ok and severity != "error"
+            self.problem(path, entry.line_of(key), f"contact {cid!r}: {message}", severity)
+
+        country = entry.get("country")
+        if country not in COUNTRIES:
+            bad("country", f"country must be one of {', '.join(sorted(COUNTRIES))}")
+        numbers = entry.get("numbers") or []
+        if not isinstance(numbers, list) or not numbers:
+            bad("numbers", "needs `numbers`, a list such as [\"117\"]")
+            numbers = []
+        for number in numbers:
+            if not isinstance(number, str) or not PHONE.match(number):
+                bad("numbers", f"{number!r} is not a phone number (write it in quotes: \"117\")")
+        source = entry.get("source")
+        if not isinstance(source, str) or not source.startswith(("http://", "https://")):
+            bad("source", "needs a `source`: the web address where the number is published")
+        status = entry.get("status")
+        if status not in CONTACT_STATUS:
+            bad("status", "status must be `confirmed` or `unconfirmed`")
+        verified = entry.get("verified_on")
+        if verified is None:
+            if status == "confirmed":
+                bad("verified_on", "a confirmed contact needs `verified_on`, the date it was checked")
+            else:
+                bad("verified_on", "no `verified_on` date: it is shown as unconfirmed", "warning")
+        elif not isinstance(verified, dt.date):
+            bad("verified_on", "verified_on must be a date written as 2025-08-20")
+            verified = None
+        elif verified > self.today:
+            bad("verified_on", "verified_on is in the future")
+        elif self.today - verified > STALE_AFTER:
+            bad("verified_on", f"last checked {verified}, over 6 months ago: check it again",
+                "warning")
+        hours = entry.get("hours", "unknown")
+        if hours not in HOURS:
+            bad("hours", f"hours must be one of {', '.join(sorted(HOURS))}")
+        cost = entry.get("cost", "unknown")
+        if cost not in COSTS:
+            bad("cost", f"cost must be one of {', '.join(sorted(COSTS))}")
+        languages = entry.get("languages") or []
+        if not ok:
+            return None
+        return Contact(
+            id=cid, country=country, numbers=tuple(numbers), sms=bool(entry.get("sms")),
+            calls=bool(entry.get("calls", True)),
+            hours=hours, cost=cost, no_credit_needed=bool(entry.get("no_credit_needed")),
+            languages=tuple(languages), source=source, verified_on=verified, status=status,
+        )
+
+    # -- per-language files -------------------------------------------------------------------
+
+    def load_button_labels(self, path: Path, lang: str) -> None:
+        data = self.read(path) or LineDict()
+        labels: dict[str, str] = {}
+        for button_id, label in data.items():
+            line = data.line_of(button_id)
+            if button_id not in self.lib.buttons:
+                self.problem(path, line, f"label for unknown button {button_id!r}")
+            elif not isinstance(label, str) or not label.strip():
+                self.problem(path, line, f"button {button_id!r} needs a label")
+            else:
+                labels[button_id] = label
+                self.check_script(path, line, lang, label)
+        self.lib.button_labels[lang] = labels
+
+    def load_contact_names(self, path: Path, lang: str) -> None:
+        data = self.read(path) or LineDict()
+        names: dict[str, dict[str, str]] = {}
+        for cid, entry in data.items():
+            line = data.line_of(cid)
+            if cid not in self.lib.contacts:
+                self.problem(path, line, f"name for unknown contact {cid!r}")
+                continue
+            if not isinstance(entry, dict) or not entry.get("name"):
+                self.problem(path, line, f"contact {cid!r} needs a `name`")
+                continue
+            names[cid] = {k: str(v) for k, v in entry.items()}
+        self.lib.contact_names[lang] = names
+
+    def load_labels(self, path: Path, lang: str) -> None:
+        data = self.read(path) or LineDict()
+        labels: dict[str, str] = {}
+        for key, value in data.items():
+            line = data.line_of(key)
+            if not isinstance(value, str):
+                self.problem(path, line, f"label {key!r} must be text")
+                continue
+            wanted = LABEL_PLACEHOLDERS.get(key, set())
+            found = placeholders(value)
+            if found != wanted:
+                self.problem(path, line, f"label {key!r} must contain exactly "
+                             f"{sorted('{' + w + '}' for w in wanted) or 'no placeholders'}")
+                continue
+            labels[key] = value
+        for key in sorted(REQUIRED_LABELS - set(labels) - set(data)):
+            self.problem(path, 1, f"missing label {key!r}")
+        self.lib.labels[lang] = labels
+
+    def load_items(self, path: Path, lang: str) -> None:
+        data = self.read(path)
+        if data is None:
+            return
+        for item_id, entry in data.items():
+            line = data.line_of(item_id)
+            item = self.parse_item(path, lang, str(item_id), line, entry)
+            if item is None:
+                continue
+            if item_id in self.lib.items[lang]:
+                self.problem(path, line, f"item {item_id!r} is defined twice")
+            self.lib.items[lang][item.id] = item
+
+    def parse_item(self, path: Path, lang: str, item_id: str, line: int, entry: Any) -> Item | None:
+        if not isinstance(entry, LineDict):
+            self.problem(path, line, f"item {item_id!r} must have fields (text, review, ...)")
+            return None
+        ok = True
+
+        def bad(key: str, message: str) -> None:
+            nonlocal ok
+            ok = False
+            self.problem(path, entry.line_of(key), f"{item_id}: {message}")
+
+        if item_id.split(".", 1)[0] != path.stem:
+            bad(item_id, f"ids in {path.name} must start with '{path.stem}' (or move the item)")
+        for key in entry:
+            if key not in ITEM_KEYS:
+                bad(key, f"unknown field {key!r} (fields: {', '.join(sorted(ITEM_KEYS))})")
+        text = entry.get("text")
+        if not isinstance(text, str) or not text.strip():
+            bad("text", "needs a `text`")
+            text = ""
+        review = entry.get("review")
+        if review not in REVIEW_STATES:
+            bad("review", "`review` must be `draft` or `reviewed`")
+        if "reviewer" not in entry:
+            bad("review", "needs `reviewer:` (the reviewer's role, or null while draft)")
+        elif review == "reviewed" and not entry.get("reviewer"):
+            bad("reviewer", "a reviewed item needs the reviewer's role")
+        if len(text) > MAX_TEXT:
+            bad("text", f"text is {len(text)} characters; keep it under {MAX_TEXT}")
+        unknown = placeholders(text) - ITEM_PLACEHOLDERS
+        if unknown:
+            bad("text", f"unknown placeholder(s) {sorted(unknown)}")
+        if text:
+            self.check_script(path, entry.line_of("text"), lang, text)
+        buttons = self.id_list(path, entry, "buttons", self.lib.buttons, item_id)
+        contacts = self.id_list(path, entry, "contacts", self.lib.contacts, item_id)
+        if buttons is None or contacts is None or not ok:
+            return None
+        image = entry.get("image")
+        if image and not (self.lib.root / lang / image).is_file():
+            self.problem(path, entry.line_of("image"), f"{item_id}: image {image!r} not found")
+        return Item(
+            id=item_id, lang=lang, text=text.strip(), review=review, reviewer=entry.get("reviewer"),
+            buttons=tuple(buttons), contacts=tuple(contacts), image=image,
+            image_alt=entry.get("image_alt"), path=path, line=line,
+        )
+
+    def id_list(
+        self, path: Path, entry: LineDict, key: str, known: dict[str, Any], item_id: str
+    ) -> list[str] | None:
+        values = entry.get(key) or []
+        if not isinstance(values, list):
+            self.problem(path, entry.line_of(key), f"{item_id}: `{key}` must be a list")
+            return None
+        for value in values:
+            if value not in known:
+                self.problem(path, entry.line_of(key), f"{item_id}: unknown {key[:-1]} {value!r}")
+                return None
+        return values
+
+    def check_script(self, path: Path, line: int, lang: str, text: str) -> None:
+        counts = script_counts(text)
+        khmer, han, latin = counts[KHMER], counts[HAN], counts[LATIN]
+        if lang == "km" and khmer <= latin + han:
+            self.problem(path, line, "Khmer text must be written mostly in Khmer script")
+        elif lang == "zh" and han <= latin + khmer:
+            self.problem(path, line, "Chinese text must be written mostly in Chinese characters")
+        elif lang == "en" and khmer + han > latin:
+            self.problem(path, line, "English text is written mostly in another script")
+
+    # -- across files -------------------------------------------------------------------------
+
+    def check_parity(self) -> None:
+        lib = self.lib
+        all_ids = set().union(*(set(items) for items in lib.items.values())) if lib.items else set()
+        for lang, items in lib.items.items():
+            for item_id in sorted(all_ids - set(items)):
+                other = next(lib.items[o][item_id] for o in lib.items if item_id in lib.items[o])
+                stem = item_id.split(".", 1)[0]
+                self.problem(lib.root / lang / f"{stem}.yml", 1,
+                             f"item {item_id!r} is missing in {lang} (it is in {other.lang})")
+        for item_id in sorted(all_ids):
+            versions = [lib.items[lang][item_id] for lang in lib.items if item_id in lib.items[lang]]
+            first = versions[0]
+            for other in versions[1:]:
+                if other.buttons != first.buttons:
+                    self.problem(other.path, other.line, f"{item_id}: buttons differ from "
+                                 f"{first.lang} ({list(first.buttons)})")
+                if other.contacts != first.contacts:
+                    self.problem(other.path, other.line, f"{item_id}: contacts differ from "
+                                 f"{first.lang} ({list(first.contacts)})")
+        for lang in LANGUAGES:
+            folder = lib.root / lang
+            labels = lib.button_labels.get(lang, {})
+            for button in lib.buttons.values():
+                if button.title is None and button.id not in labels:
+                    self.problem(folder / BUTTON_LABELS, 1, f"no {lang} label for button "
+                                 f"{button.id!r}")
+            names = lib.contact_names.get(lang, {})
+            for cid in lib.contacts:
+                if cid not in names:
+                    self.problem(folder / CONTACT_NAMES, 1, f"no {lang} name for contact {cid!r}")
+            if lang not in lib.labels:
+                self.problem(folder / LABELS, 1, "missing labels file")
+
+    def check_references(self) -> None:
+        lib = self.lib
+        for button in lib.buttons.values():
+            match = SHOW_ITEM.match(button.payload)
+            if match and not any(match.group(1) in items for items in lib.items.values()):
+                self.problem(lib.root / "buttons.yml", 1,
+                             f"button {button.id!r} shows item {match.group(1)!r}, which does "
+                             "not exist")
+        if lib.errors:
+            return
+        from bot.content.render import render  # rendering needs a library without errors
+
+        for lang, items in lib.items.items():
+            for item in items.values():
+                size = len(render(lib, item.id, lang)["text"])
+                if size > MAX_MESSAGE:
+                    self.problem(item.path, item.line, f"{item.id}: with its contacts the message "
+                                 f"is {size} characters, over Telegram's {MAX_MESSAGE}")
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{name}` placeholders in a text."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return {"<unbalanced braces>"}

@@ -1,0 +1,60 @@
+"""Turn a content item into a reply: the one shape every front end (Telegram, terminal, JSON) shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.content.library import Contact, Library
+
+Reply = dict[str, Any]  # {"text", "topic", "content", "buttons", "image"}
+
+
+def render(lib: Library, item_id: str, lang: str) -> Reply:
+    """The reply for one item in one language, with its contacts and buttons."""
+    item = lib.items[lang][item_id]
+    parts = [item.text]
+    if item.contacts:
+        parts.append("\n\n".join(contact_block(lib, lib.contacts[c], lang) for c in item.contacts))
+    return {
+        "text": "\n\n".join(parts),
+        "topic": item.topic,
+        "content": [item.id],
+        "buttons": [
+            {"title": lib.button_title(b, lang), "payload": lib.buttons[b].payload}
+            for b in item.buttons
+        ],
+        "image": item.image,
+    }
+
+
+def contact_block(lib: Library, contact: Contact, lang: str) -> str:
+    """A few short lines per contact: number and name, what it is for, when and how, and when it
+    was last checked, so that nobody mistakes an unconfirmed number for a sure one."""
+    labels = lib.labels[lang]
+    names = lib.contact_names[lang][contact.id]
+    lines = [f"📞 {' / '.join(contact.numbers)} — {names['name']}"]
+    if names.get("purpose"):
+        lines.append(names["purpose"])
+    if names.get("how"):
+        lines.append(names["how"])
+    details = [labels[f"hours.{contact.hours}"], labels[f"cost.{contact.cost}"],
+               labels[_reach(contact)]]
+    if contact.no_credit_needed:
+        details.append(labels["no_credit"])
+    lines.append(" · ".join(details))
+    spoken = [labels[f"lang.{code}"] for code in contact.languages if f"lang.{code}" in labels]
+    if spoken:
+        lines.append(labels["languages"].format(languages=", ".join(spoken)))
+    if contact.verified_on:
+        lines.append(labels["checked"].format(date=contact.verified_on.isoformat()))
+    else:
+        lines.append(labels["not_checked"])
+    if contact.status != "confirmed":
+        lines.append(labels["unconfirmed"])
+    return "\n".join(lines)
+
+
+def _reach(contact: Contact) -> str:
+    if not contact.calls:
+        return "sms.only"
+    return "sms.yes" if contact.sms else "sms.no"

@@ -1,0 +1,136 @@
+"""One path for every message, whatever the front end: Telegram, the terminal, or JSON lines.
+
+safety floor → language → Rasa (which calls the actions) → replies. If Rasa cannot answer in
+time, the bot answers from content itself, so help never depends on the model being up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from bot.content import ContentStore, Reply, render
+from bot.language import detect, resolve
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.safety import is_emergency
+from bot.storage import UserStore, user_key
+
+logger = logging.getLogger(__name__)
+
+MAX_INPUT = 4096  # Telegram's own limit for one message
+
+# Commands a person may type, and the dialogue payload each stands for. Any other text that
+# starts with "/" is treated as plain text, so nobody can type a raw intent payload.
+COMMANDS = {
+    "/start": "/start",
+    "/help": "/help",
+    "/menu": "/help",
+    "/language": "/change_language",
+    "/hotlines": "/ask_hotlines",
+    "/emergency": "/emergency",
+    "/sos": "/emergency",
+}
+EMERGENCY = "/emergency"
+UNSUPPORTED_MEDIA = "/unsupported_media"
+_SET_LANGUAGE = re.compile(r'^/set_language\{"language":\s*"(km|en|zh)"\}$')
+_COMMAND = re.compile(r"^(/[A-Za-z_]+)(?:@\w+)?\s*$")
+
+
+@dataclass
+class Incoming:
+    """One thing a person did: typed text, pressed a button, or sent something that is not text."""
+
+    user: str
+    text: str | None = None
+    button: str | None = None
+    media: bool = False
+    telegram_language: str | None = None
+
+
+@dataclass
+class Answer:
+    lang: str
+    replies: list[Reply] = field(default_factory=list)
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (keeping line breaks) and cap the length. Nothing else changes:
+    the text is never echoed as markup, so HTML or SQL-looking text is harmless."""
+    text = "".join(
+        ch for ch in text[:MAX_INPUT]
+        if ch in "\n\t" or unicodedata.category(ch) != "Cc"
+    )
+    return text.strip()
+
+
+class Prayat:
+    def __init__(self, content: ContentStore, rasa: RasaClient, users: UserStore,
+                 pepper: bytes) -> None:
+        self.content = content
+        self.rasa = rasa
+        self.users = users
+        self.pepper = pepper
+
+    async def handle(self, incoming: Incoming) -> Answer:
+        key = user_key(self.pepper, incoming.user)
+        known, stored = await self.users.lookup(key)
+        library = self.content.library
+
+        emergency = False
+        chosen: str | None = None
+        if incoming.button is not None:
+            payload = incoming.button
+            match = _SET_LANGUAGE.match(payload)
+            if match:
+                chosen = match.group(1)
+            elif payload not in library.payloads():
+                # An old button from an earlier version, or forged callback data.
+                lang = resolve(None, stored, incoming.telegram_language)
+                return Answer(lang, [render(library, "fallback.bad_button", lang)])
+            message, detected = payload, None
+        elif incoming.media:
+            message, detected = UNSUPPORTED_MEDIA, None
+        else:
+            text = clean_text(incoming.text or "")
+            command = _COMMAND.match(text)
+            if command and command.group(1).lower() in COMMANDS:
+                message, detected = COMMANDS[command.group(1).lower()], None
+            else:
+                text = text.lstrip("/") or "?"
+                message, detected = text, detect(text)
+                emergency = is_emergency(text)
+                if emergency:
+                    # Force the intent: the emergency rule then wins over anything the model or
+                    # an open form would do.
+                    message = EMERGENCY
+
+        lang = chosen or resolve(detected, stored, incoming.telegram_language)
+        if chosen:
+            await self.users.remember(key, chosen)
+        elif not known:
+            await self.users.remember(key, lang, only_if_new=True)
+
+        try:
+            replies = await self.rasa.send(key, message, {"language": lang})
+        except RasaUnavailable as error:
+            logger.error("Rasa unavailable, answering from the safety floor: %s", error)
+            floor = "emergency" if emergency or message == EMERGENCY else "fallback.limited"
+            replies = [render(library, floor, lang)]
+        if not replies:
+            logger.error("The dialogue gave no reply (see the Rasa and action server logs); "
+                         "sending the fallback")
+            replies = [render(library, "fallback", lang)]
+        if not known and not chosen and replies[0]["topic"] not in ("welcome", "language"):
+            # A first message is answered directly; the language choice comes alongside.
+            replies.append(render(library, "language.offer", lang))
+        return Answer(lang, replies)
+
+
+def answer_json(user: str, answer: Answer) -> str:
+    """The machine interface of `prayat chat --jsonl`: one JSON line per input line."""
+    return json.dumps({"user": user, "lang": answer.lang, "replies": answer.replies},
+                      ensure_ascii=False)
+

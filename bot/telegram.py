@@ -1,0 +1,151 @@
+"""The Telegram front end: a thin python-telegram-bot adapter around the shared core.
+
+Dialogue state lives in Rasa, never here. Updates are handled concurrently, but the replies to one
+chat are sent in the order its messages came.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import MessageLimit, ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.content import Reply
+from bot.core import Incoming, Prayat
+
+logger = logging.getLogger(__name__)
+
+# Buttons with titles this short share a row (three languages, say); longer ones get a row each.
+_SHORT_TITLE = 12
+_ROW = 3
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+MEDIA = (
+    filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
+    | filters.ANIMATION | filters.LOCATION | filters.VENUE | filters.CONTACT | filters.Document.ALL
+    | filters.PHOTO | filters.POLL | filters.Dice.ALL
+)
+
+
+def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Cut a text into messages that fit Telegram's limit *after* HTML escaping, breaking at a
+    blank line, else a line, else a space, and only as a last resort inside a word."""
+    chunks: list[str] = []
+    rest = text.strip()
+    while rest:
+        if len(html.escape(rest)) <= limit:
+            chunks.append(rest)
+            break
+        # The longest prefix whose escaped form fits.
+        low, high = 1, len(rest)
+        while low < high:
+            mid = (low + high + 1) // 2
+            if len(html.escape(rest[:mid])) <= limit:
+                low = mid
+            else:
+                high = mid - 1
+        window = rest[:low]
+        cut = next((window.rfind(sep) for sep in ("\n\n", "\n", " ") if window.rfind(sep) > 0),
+                   low)
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return chunks or [""]
+
+
+def keyboard(buttons: list[dict[str, str]]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    rows: list[list[InlineKeyboardButton]] = []
+    for button in buttons:
+        key = InlineKeyboardButton(button["title"], callback_data=button["payload"])
+        short = len(button["title"]) <= _SHORT_TITLE
+        if short and rows and len(rows[-1]) < _ROW and all(
+            len(b.text) <= _SHORT_TITLE for b in rows[-1]
+        ):
+            rows[-1].append(key)
+        else:
+            rows.append([key])
+    return InlineKeyboardMarkup(rows)
+
+
+class TelegramFrontEnd:
+    def __init__(self, prayat: Prayat) -> None:
+        self.prayat = prayat
+        # One lock per chat with messages in flight, dropped when the chat goes quiet.
+        self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    def build(self, token: str, base_url: str | None = None, rate_limit: bool = True
+              ) -> Application:
+        builder = Application.builder().token(token).concurrent_updates(True)
+        if base_url:
+            builder = builder.base_url(f"{base_url.rstrip('/')}/bot").base_file_url(
+                f"{base_url.rstrip('/')}/file/bot")
+        if rate_limit:
+            # Retries 429s as Telegram asks (retry_after) and keeps under its send limits.
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        app = builder.build()
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        app.add_handler(MessageHandler(
+            filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION), self.on_text))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & MEDIA, self.on_media))
+        app.add_error_handler(self.on_error)
+        return app
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        await self._answer(update, context, Incoming(
+            user="", text=message.text or message.caption or ""))
+
+    async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._answer(update, context, Incoming(user="", media=True))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        await query.answer()  # stops the button's loading spinner at once
+        await self._answer(update, context, Incoming(user="", button=query.data or ""))
+
+    async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                      incoming: Incoming) -> None:
+        chat = update.effective_chat
+        user = update.effective_user
+        if chat is None:
+            return
+        incoming.user = f"telegram:{chat.id}"
+        incoming.telegram_language = user.language_code if user else None
+        lock, users = self._chat_locks.get(chat.id, (asyncio.Lock(), 0))
+        self._chat_locks[chat.id] = (lock, users + 1)
+        try:
+            async with lock:
+                answer = await self.prayat.handle(incoming)
+                for reply in answer.replies:
+                    await self._send(context, chat.id, reply)
+        finally:
+            lock, users = self._chat_locks[chat.id]
+            if users <= 1:
+                del self._chat_locks[chat.id]
+            else:
+                self._chat_locks[chat.id] = (lock, users - 1)
+
+    async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+        chunks = split_message(reply["text"])
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            await context.bot.send_message(
+                chat_id, html.escape(chunk), parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply["buttons"]) if last else None,
+                link_preview_options=_NO_PREVIEW,
+            )
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logger.error("Error while handling an update", exc_info=context.error)

@@ -1,0 +1,1 @@
+"""Custom Rasa components for Prayat's multilingual pipeline."""

@@ -1,0 +1,104 @@
+"""Shared fixtures. The Rasa and action servers are real and started once per test session;
+Telegram is the fake Bot API in fake_telegram.py, reached by the real PTB Application over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+from bot.content import CONTENT_ROOT, ContentStore  # noqa: E402
+from bot.core import Prayat  # noqa: E402
+from bot.rasa_client import RasaClient  # noqa: E402
+from bot.storage import UserStore, make_engine  # noqa: E402
+from bot.telegram import TelegramFrontEnd  # noqa: E402
+from tests.fake_telegram import TOKEN, FakeBotAPI  # noqa: E402
+
+PEPPER = b"pepper-for-tests"
+POSTGRES_URL = os.environ.get("PRAYAT_TEST_POSTGRES_URL",
+                              "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def rasa_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A running Rasa server with the action server behind it, for the whole session."""
+    from bot.model import ensure_model
+    from bot.stack import Stack
+
+    if os.environ.get("RASA_URL"):
+        yield os.environ["RASA_URL"]
+        return
+    model, _ = ensure_model()
+    stack = Stack(model, tmp_path_factory.mktemp("stack"), free_port(), free_port())
+    asyncio.run(stack.start())
+    try:
+        yield stack.rasa_url
+    finally:
+        asyncio.run(stack.stop())
+
+
+@pytest.fixture
+def content() -> ContentStore:
+    return ContentStore(CONTENT_ROOT)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'prayat.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The real PostgreSQL server (.ci/run makes sure it runs). Each test gets clean tables."""
+    engine = make_engine(POSTGRES_URL)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as error:  # noqa: BLE001 - any failure to connect means no server
+        if os.environ.get("PRAYAT_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_URL}: {error}")
+        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
+    from bot.storage import metadata
+
+    metadata.drop_all(engine)
+    engine.dispose()
+    yield POSTGRES_URL
+    engine = make_engine(POSTGRES_URL)
+    metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+async def prayat(rasa_url: str, content: ContentStore, sqlite_url: str
+                 ) -> AsyncIterator[Prayat]:
+    rasa = RasaClient(rasa_url, timeout=30)
+    yield Prayat(content, rasa, UserStore(make_engine(sqlite_url)), PEPPER)
+    await rasa.close()
+
+
+@pytest.fixture
+async def telegram(prayat: Prayat) -> AsyncIterator[FakeBotAPI]:
+    """The real PTB Application, polling the fake Bot API, with Prayat behind it."""
+    fake = FakeBotAPI()
+    await fake.start()
+    app = TelegramFrontEnd(prayat).build(TOKEN, fake.base_url)
+    async with app:
+        await app.start()
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        yield fake
+        await app.updater.stop()
+        await app.stop()
+    await fake.stop()

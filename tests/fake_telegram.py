@@ -1,0 +1,228 @@
+"""A fake Telegram Bot API on loopback, for tests and the benchmark.
+
+The real python-telegram-bot Application talks to it over HTTP through `base_url`, so the bot's
+whole network path runs as in production. It implements the methods Prayat calls, queues the
+updates a test "sends" for getUpdates (long polling), and records everything the bot sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456:TEST-token-for-the-fake-bot-api"
+BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Prayat", "username": "prayat_test_bot",
+            "can_join_groups": True, "can_read_all_group_messages": False,
+            "supports_inline_queries": False}
+_JSON_FIELDS = {"reply_markup", "allowed_updates", "link_preview_options", "entities",
+                "reply_parameters", "commands", "options"}
+
+
+@dataclass
+class Sent:
+    """One call the bot made, such as sendMessage."""
+
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        markup = self.params.get("reply_markup") or {}
+        return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+class FakeBotAPI:
+    def __init__(self) -> None:
+        self.updates: list[dict[str, Any]] = []
+        self.sent: list[Sent] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._new_update = asyncio.Event()
+        self._new_sent = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        # Failure injection: answer the next N sendMessage calls with 429 retry_after.
+        self.throttle_next = 0
+
+    # -- server ------------------------------------------------------------------------------
+
+    async def start(self, port: int = 0) -> str:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/bot{token}/{method}", self._dispatch)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self.base_url
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def stop(self) -> None:
+        self._new_update.set()  # release a pending long poll so it ends cleanly
+        await asyncio.sleep(0)
+        if self._runner:
+            await self._runner.cleanup()
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return await request.json()
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            if isinstance(value, str) and key in _JSON_FIELDS:
+                params[key] = json.loads(value)
+            else:
+                params[key] = value
+        return params
+
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != TOKEN:
+            return web.json_response({"ok": False, "error_code": 401,
+                                      "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params = await self._params(request)
+        handler = getattr(self, f"api_{method}", None)
+        if handler is None:
+            return web.json_response({"ok": False, "error_code": 404,
+                                      "description": f"fake API has no {method}"}, status=404)
+        return await handler(params)
+
+    @staticmethod
+    def _ok(result: Any) -> web.Response:
+        return web.json_response({"ok": True, "result": result})
+
+    # -- API methods -------------------------------------------------------------------------
+
+    async def api_getMe(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        return self._ok(BOT_USER)
+
+    async def api_deleteWebhook(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        return self._ok(True)
+
+    async def api_setWebhook(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        self.sent.append(Sent("setWebhook", params))
+        return self._ok(True)
+
+    async def api_getUpdates(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        if not self.updates and timeout:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), min(timeout, 1.0))
+            except asyncio.TimeoutError:
+                pass
+        limit = int(params.get("limit") or 100)
+        return self._ok(self.updates[:limit])
+
+    async def api_sendMessage(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        if self.throttle_next > 0:
+            self.throttle_next -= 1
+            return web.json_response({"ok": False, "error_code": 429,
+                                      "description": "Too Many Requests: retry after 1",
+                                      "parameters": {"retry_after": 1}}, status=429)
+        return self._record_message("sendMessage", params)
+
+    async def api_sendPhoto(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        return self._record_message("sendPhoto", params)
+
+    async def api_answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        self.sent.append(Sent("answerCallbackQuery", params))
+        return self._ok(True)
+
+    def _record_message(self, method: str, params: dict[str, Any]) -> web.Response:
+        sent = Sent(method, params)
+        self.sent.append(sent)
+        self._new_sent.set()
+        message = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": sent.chat_id, "type": "private"}, "from": BOT_USER,
+            "text": sent.text,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return self._ok(message)
+
+    # -- what a test does --------------------------------------------------------------------
+
+    def _push(self, update: dict[str, Any]) -> dict[str, Any]:
+        update["update_id"] = next(self._update_ids)
+        self.updates.append(update)
+        self._new_update.set()
+        return update
+
+    @staticmethod
+    def _user(chat_id: int, language_code: str | None) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": chat_id, "is_bot": False, "first_name": "Test"}
+        if language_code:
+            user["language_code"] = language_code
+        return user
+
+    def _message(self, chat_id: int, language_code: str | None, **content: Any) -> dict:
+        return {"message_id": next(self._message_ids), "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": self._user(chat_id, language_code), **content}
+
+    def send_text(self, chat_id: int, text: str, language_code: str | None = None) -> dict:
+        entities = []
+        if text.startswith("/"):
+            entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self._push({"message": self._message(chat_id, language_code, text=text,
+                                                    entities=entities)})
+
+    def send_sticker(self, chat_id: int, language_code: str | None = None) -> dict:
+        sticker = {"file_id": "sticker-1", "file_unique_id": "s1", "type": "regular",
+                   "width": 512, "height": 512, "is_animated": False, "is_video": False}
+        return self._push({"message": self._message(chat_id, language_code, sticker=sticker)})
+
+    def send_location(self, chat_id: int, language_code: str | None = None) -> dict:
+        location = {"latitude": 11.56, "longitude": 104.92}
+        return self._push({"message": self._message(chat_id, language_code, location=location)})
+
+    def press_button(self, chat_id: int, data: str, language_code: str | None = None) -> dict:
+        """Press an inline button under the bot's last message to this chat."""
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER, "text": "…"}
+        query = {"id": str(next(self._update_ids) * 7919), "chat_instance": str(chat_id),
+                 "from": self._user(chat_id, language_code), "message": message, "data": data}
+        return self._push({"callback_query": query})
+
+    def messages_to(self, chat_id: int) -> list[Sent]:
+        return [s for s in self.sent if s.method in ("sendMessage", "sendPhoto")
+                and s.chat_id == chat_id]
+
+    async def wait_for(self, chat_id: int, count: int, timeout: float = 30.0) -> list[Sent]:
+        """Wait until the bot has sent `count` messages to the chat; return them all."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages_to(chat_id)) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                got = [s.text[:60] for s in self.messages_to(chat_id)]
+                raise AssertionError(f"chat {chat_id}: wanted {count} messages, got {got}")
+            self._new_sent.clear()
+            try:
+                await asyncio.wait_for(self._new_sent.wait(), min(remaining, 0.5))
+            except asyncio.TimeoutError:
+                pass
+        return self.messages_to(chat_id)

@@ -1,0 +1,63 @@
+"""Users are stored as a keyed hash and a language, on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.storage import UserStore, make_engine, user_key, users
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request) -> UserStore:
+    url = request.getfixturevalue(f"{request.param}_url")
+    return UserStore(make_engine(url))
+
+
+def test_the_key_is_a_keyed_hash_not_the_id():
+    key = user_key(b"secret", "telegram:987654321")
+    assert len(key) == 64 and "987654321" not in key
+    assert key == user_key(b"secret", "telegram:987654321")
+    assert key != user_key(b"other secret", "telegram:987654321")
+
+
+async def test_a_new_user_is_unknown(store):
+    assert await store.lookup(user_key(b"s", "nobody")) == (False, None)
+
+
+async def test_language_is_remembered_and_changed(store):
+    key = user_key(b"s", "telegram:1")
+    await store.remember(key, "km")
+    assert await store.lookup(key) == (True, "km")
+    await store.remember(key, "zh")
+    assert await store.lookup(key) == (True, "zh")
+
+
+async def test_only_if_new_never_overrides_a_choice(store):
+    key = user_key(b"s", "telegram:2")
+    await store.remember(key, "en")
+    await store.remember(key, "km", only_if_new=True)
+    assert await store.lookup(key) == (True, "en")
+
+
+async def test_nothing_but_the_hash_language_and_day_is_stored(store):
+    key = user_key(b"s", "telegram:3")
+    await store.remember(key, "km")
+    with store.engine.connect() as conn:
+        row = conn.execute(select(users)).one()
+    assert set(row._mapping) == {"id", "language", "created_on"}
+    assert row.id == key
+
+
+async def test_forget_erases_the_row(store):
+    key = user_key(b"s", "telegram:4")
+    await store.remember(key, "km")
+    await store.forget(key)
+    assert await store.lookup(key) == (False, None)
+
+
+async def test_a_database_that_is_down_does_not_stop_answers():
+    store = UserStore.__new__(UserStore)  # skip create_all: the server is not there
+    store.engine = make_engine("postgresql://nobody@127.0.0.1:1/none")
+    assert await store.lookup("k") == (False, None)
+    await store.remember("k", "km")  # logged, not raised

@@ -1,0 +1,135 @@
+"""End to end: the real PTB Application, the real Rasa and action servers, a fake Bot API.
+
+Each test speaks as a user would and checks what a user would see: the language of the reply,
+which content it came from, and the buttons under it.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+
+import pytest
+
+from bot.content import ContentStore, render
+from tests.fake_telegram import FakeBotAPI
+
+pytestmark = pytest.mark.stack
+
+_chat_ids = itertools.count(5000)
+
+JOB_QUESTIONS = {
+    "en": "someone offered me a job in sihanoukville with very high pay, is it real?",
+    "km": "មានគេផ្តល់ការងារឱ្យខ្ញុំនៅក្រុងព្រះសីហនុ ប្រាក់ខែខ្ពស់ណាស់ ពិតឬអត់?",
+    "zh": "有人介绍我去西港做客服，工资很高，是真的吗？",
+}
+LANGUAGE_BUTTONS = {'/set_language{"language":"km"}', '/set_language{"language":"en"}',
+                    '/set_language{"language":"zh"}'}
+
+
+def shown(sent) -> str:
+    return html.unescape(sent.text)
+
+
+def text_of(content: ContentStore, item: str, lang: str) -> str:
+    return render(content.library, item, lang)["text"]
+
+
+@pytest.mark.parametrize("lang", ["km", "en", "zh"])
+async def test_start_greets_and_offers_the_language(telegram: FakeBotAPI, content, lang):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code=lang)
+    [welcome] = await telegram.wait_for(chat, 1)
+    assert shown(welcome) == text_of(content, "welcome", lang)
+    payloads = {b["callback_data"] for b in welcome.buttons}
+    assert LANGUAGE_BUTTONS <= payloads
+    titles = [b["text"] for b in welcome.buttons[:3]]
+    assert titles == ["ខ្មែរ", "English", "中文"]
+
+
+@pytest.mark.parametrize("lang", ["km", "en", "zh"])
+async def test_question_about_fake_jobs_is_answered_in_its_language(telegram, content, lang):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code="en")
+    await telegram.wait_for(chat, 1)
+    telegram.send_text(chat, JOB_QUESTIONS[lang])
+    reply = (await telegram.wait_for(chat, 2))[1]
+    assert shown(reply) == text_of(content, "jobs", lang)
+    assert [b["callback_data"] for b in reply.buttons] == [
+        b["payload"] for b in render(content.library, "jobs", lang)["buttons"]]
+
+
+@pytest.mark.parametrize("lang", ["km", "en", "zh"])
+async def test_pressing_a_button_opens_its_item(telegram, content, lang):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, JOB_QUESTIONS[lang])
+    await telegram.wait_for(chat, 2)  # the answer, and the language offer for a new user
+    telegram.press_button(chat, '/show{"item":"jobs.what_happens"}')
+    reply = (await telegram.wait_for(chat, 3))[2]
+    assert shown(reply) == text_of(content, "jobs.what_happens", lang)
+    assert any(s.method == "answerCallbackQuery" for s in telegram.sent)
+
+
+@pytest.mark.parametrize("lang", ["km", "en", "zh"])
+async def test_language_button_switches_the_language(telegram, content, lang):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code="en" if lang != "en" else "km")
+    await telegram.wait_for(chat, 1)
+    telegram.press_button(chat, f'/set_language{{"language":"{lang}"}}')
+    changed = (await telegram.wait_for(chat, 2))[1]
+    assert shown(changed) == text_of(content, "language.changed", lang)
+    telegram.send_text(chat, "/help")  # no language in a command: the choice decides
+    menu = (await telegram.wait_for(chat, 3))[2]
+    assert shown(menu) == text_of(content, "welcome.menu", lang)
+
+
+@pytest.mark.parametrize("lang", ["km", "en", "zh"])
+async def test_a_sticker_gets_the_polite_reply(telegram, content, lang):
+    chat = next(_chat_ids)
+    telegram.send_sticker(chat, language_code=lang)
+    reply = (await telegram.wait_for(chat, 1))[0]
+    assert shown(reply) == text_of(content, "fallback.media", lang)
+    assert reply.buttons, "the reply says what the bot can do instead"
+
+
+@pytest.mark.parametrize("lang", ["km", "en", "zh"])
+async def test_a_location_gets_the_polite_reply(telegram, content, lang):
+    chat = next(_chat_ids)
+    telegram.send_location(chat, language_code=lang)
+    reply = (await telegram.wait_for(chat, 1))[0]
+    assert shown(reply) == text_of(content, "fallback.media", lang)
+
+
+@pytest.mark.parametrize("lang", ["km", "en", "zh"])
+async def test_first_message_without_start_is_answered_with_the_language_offer(
+    telegram, content, lang
+):
+    chat = next(_chat_ids)
+    # Telegram says English, but the message is clearly in `lang`: the message wins.
+    telegram.send_text(chat, JOB_QUESTIONS[lang], language_code="en")
+    answer, offer = await telegram.wait_for(chat, 2)
+    assert shown(answer) == text_of(content, "jobs", lang)
+    assert shown(offer) == text_of(content, "language.offer", lang)
+    assert {b["callback_data"] for b in offer.buttons} == LANGUAGE_BUTTONS
+
+
+@pytest.mark.parametrize(("lang", "message"), [
+    ("en", "help they locked me in and took my passport"),
+    ("km", "ជួយផង គេចាក់សោខ្ញុំ"),
+    ("zh", "救命，他们不让我走"),
+])
+async def test_emergency_is_answered_with_the_emergency_steps(telegram, content, lang, message):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, message)
+    first = (await telegram.wait_for(chat, 1))[0]
+    assert shown(first) == text_of(content, "emergency", lang)
+    assert "117" in shown(first)
+
+
+async def test_html_in_a_message_is_never_sent_back_as_markup(telegram, content):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "<b>hello</b> <script>alert(1)</script>", language_code="en")
+    replies = await telegram.wait_for(chat, 1)
+    for sent in replies:
+        assert sent.params.get("parse_mode") == "HTML"
+        assert "<script>" not in sent.text
