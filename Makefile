@@ -24,6 +24,7 @@ chat: $(STAMP)
 
 ## test: the whole suite, against the real Rasa model and servers (trains the model if needed).
 test: $(STAMP)
+	$(BIN)/ruff check bot actions nlu tests
 	$(BIN)/prayat content check
 	$(BIN)/prayat train
 	$(BIN)/pytest

@@ -57,7 +57,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from bot.model import ensure_model
 
     path, seconds = ensure_model(force=args.force)
-    print(f"{path} ({'trained in %.0f s' % seconds if seconds else 'up to date'})")
+    print(f"{path} ({f'trained in {seconds:.0f} s' if seconds else 'up to date'})")
     return 0
 
 

@@ -73,6 +73,19 @@ def ensure_model(root: Path = PROJECT_ROOT, force: bool = False) -> tuple[Path, 
     seconds = time.monotonic() - started
     cached.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(path, cached)
-    (path.parent / "training-seconds.txt").write_text(f"{path.name} {seconds:.1f}\n")
+    _train_record(cached).write_text(f"{seconds:.1f}\n")
     logger.info("Model trained in %.0f s", seconds)
     return path, seconds
+
+
+def _train_record(cached: Path) -> Path:
+    return cached.with_name(cached.name.removesuffix(".tar.gz") + ".train_s")
+
+
+def recorded_training_seconds(model: Path) -> float | None:
+    """How long this model took to train, as recorded when it was trained on this machine."""
+    record = _train_record(cache_dir() / model.name)
+    try:
+        return float(record.read_text())
+    except (OSError, ValueError):
+        return None
