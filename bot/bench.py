@@ -1,8 +1,15 @@
 """`prayat bench`: simulated Telegram users against the real stack, through a fake Bot API over HTTP.
 
 Each simulated user sends /start and then a mix of questions and button presses in three
-languages, waiting for each reply as a person would. The numbers measure the bot, not Telegram:
-the send rate limiter is off, so Telegram's own 30 messages/s cap does not hide the bot's limit.
+languages, waiting for each reply as a person would. Two phases:
+
+- latency: every user pauses 1-3 s between messages (reading, typing, pressing), as people do;
+  p50/p95/p99 come from this phase;
+- saturation: every user sends the next message the moment the reply arrives, so the bot is never
+  idle; replies_per_s is the most it sustains, and saturated_* latencies show the queueing.
+
+The numbers measure the bot, not Telegram: the send rate limiter is off, so Telegram's own
+30 messages/s cap does not hide the bot's limit.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -62,11 +70,14 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 async def _user(fake: FakeBotAPI, chat: int, messages: int, latencies: list[float],
-                timeout: float) -> int:
+                timeout: float, think: tuple[float, float] = (0.0, 0.0)) -> int:
     """One person: /start, then `messages` more, each waiting for its reply. Returns lost."""
     lost = 0
     steps = [("text", "/start")] + [SCRIPT[(chat + i) % len(SCRIPT)] for i in range(messages)]
+    pauses = random.Random(chat)
     for kind, value in steps:
+        if think[1]:
+            await asyncio.sleep(pauses.uniform(*think))
         before = len(fake.messages_to(chat))
         started = time.monotonic()
         if kind == "text":
@@ -104,17 +115,23 @@ async def run(users: int, messages: int, timeout: float = 30.0) -> dict:
                 await _user(fake, 1, 2, [], timeout)
                 latencies: list[float] = []
                 chats = range(10_000, 10_000 + users)
+                lost = sum(await asyncio.gather(*(
+                    _user(fake, chat, messages, latencies, timeout, think=(1.0, 3.0))
+                    for chat in chats)))
+                saturated: list[float] = []
+                busy_chats = range(20_000, 20_000 + users)
                 started = time.monotonic()
-                lost = sum(await asyncio.gather(
-                    *(_user(fake, chat, messages, latencies, timeout) for chat in chats)))
+                lost += sum(await asyncio.gather(
+                    *(_user(fake, chat, messages, saturated, timeout) for chat in busy_chats)))
                 elapsed = time.monotonic() - started
                 await asyncio.sleep(1.0)  # let any late duplicate arrive before counting
                 sent = sum(len(fake.messages_to(chat)) for chat in chats)
+                busy_sent = sum(len(fake.messages_to(chat)) for chat in busy_chats)
                 await app.updater.stop()
                 await app.stop()
             await rasa.close()
             await fake.stop()
-            expected = users * (messages + 1)
+            expected = 2 * users * (messages + 1)
             peak = {
                 "bot": _rss_peak_mb(),
                 "rasa": _rss_peak_mb(stack.rasa.process.pid),
@@ -125,13 +142,15 @@ async def run(users: int, messages: int, timeout: float = 30.0) -> dict:
     return {
         "users": users,
         "messages": expected,
-        "replies": sent,
+        "replies": sent + busy_sent,
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p95_ms": round(_percentile(latencies, 0.95), 1),
         "p99_ms": round(_percentile(latencies, 0.99), 1),
-        "replies_per_s": round(sent / elapsed, 1),
+        "replies_per_s": round(busy_sent / elapsed, 1),
+        "saturated_p50_ms": round(statistics.median(saturated), 1) if saturated else None,
+        "saturated_p95_ms": round(_percentile(saturated, 0.95), 1),
         "lost": lost,
-        "duplicated": max(0, sent - (expected - lost)),
+        "duplicated": max(0, sent + busy_sent - (expected - lost)),
         "peak_rss_mb": round(sum(peak.values()), 1),
         "peak_rss_mb_by_part": {k: round(v, 1) for k, v in peak.items()},
         "cold_start_s": round(cold_start_s, 1),

@@ -101,7 +101,7 @@ class Stack:
         )
         self.rasa = Child(
             "Rasa server",
-            [sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(rasa_port),
+            [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model), "--port", str(rasa_port),
              "--interface", "127.0.0.1", "--endpoints", "endpoints.yml",
              "--credentials", "credentials.yml"],
             f"{self.rasa_url}/", logs / "rasa.log", env,
