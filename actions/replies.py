@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import DEFAULT_LANGUAGE, LANGUAGES
-from bot.content import CONTENT_ROOT, ContentStore, render
+from bot.content import ContentStore, render
+from bot.settings import Settings
 
 _store: ContentStore | None = None
 
@@ -19,7 +18,8 @@ def content() -> ContentStore:
     """The live content, loaded on first use and reloaded when an editor changes a file."""
     global _store
     if _store is None:
-        _store = ContentStore(Path(os.environ.get("PRAYAT_CONTENT_DIR") or CONTENT_ROOT))
+        settings = Settings()
+        _store = ContentStore(settings.content_dir, snapshot=settings.content_snapshot)
     return _store
 
 

@@ -80,6 +80,13 @@ class ActionMarriage(ShowItem):
         return "action_marriage"
 
 
+class ActionSafeMigration(ShowItem):
+    item = "safe_migration"
+
+    def name(self) -> str:
+        return "action_safe_migration"
+
+
 class ActionHotlines(ShowItem):
     item = "hotlines"
 

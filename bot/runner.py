@@ -31,7 +31,7 @@ async def open_prayat(settings: Settings) -> AsyncIterator[Prayat]:
     """The core with everything behind it running. With RASA_URL set, that server is used and
     nothing is started; otherwise the action server and Rasa are started and stopped here."""
     try:
-        content = ContentStore(settings.content_dir)
+        content = ContentStore(settings.content_dir, snapshot=settings.content_snapshot)
     except ContentError as error:
         raise SystemExit(f"The content has errors; fix them first:\n{error}") from error
     async with contextlib.AsyncExitStack() as stack:

@@ -37,6 +37,10 @@ class Settings:
     pepper: str | None = field(default_factory=lambda: _env("PRAYAT_PEPPER"))
 
     @property
+    def content_snapshot(self) -> Path:
+        return self.data_dir / "content-last-good.pickle"
+
+    @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'prayat.db'}"
 

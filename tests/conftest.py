@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -33,7 +34,15 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def rasa_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of content/ that the session's action server serves, so a test can edit it."""
+    root = tmp_path_factory.mktemp("live") / "content"
+    shutil.copytree(CONTENT_ROOT, root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def rasa_url(tmp_path_factory: pytest.TempPathFactory, live_content: Path) -> Iterator[str]:
     """A running Rasa server with the action server behind it, for the whole session."""
     from bot.model import ensure_model
     from bot.stack import Stack
@@ -42,8 +51,18 @@ def rasa_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield os.environ["RASA_URL"]
         return
     model, _ = ensure_model()
-    stack = Stack(model, tmp_path_factory.mktemp("stack"), free_port(), free_port())
-    asyncio.run(stack.start())
+    data_dir = tmp_path_factory.mktemp("stack")
+    saved = {k: os.environ.get(k) for k in ("PRAYAT_CONTENT_DIR", "PRAYAT_DATA_DIR")}
+    os.environ.update(PRAYAT_CONTENT_DIR=str(live_content), PRAYAT_DATA_DIR=str(data_dir))
+    stack = Stack(model, data_dir, free_port(), free_port())
+    try:
+        asyncio.run(stack.start())
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     try:
         yield stack.rasa_url
     finally:

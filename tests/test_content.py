@@ -12,7 +12,7 @@ LIB = load_library(CONTENT_ROOT)
 
 # Items the code refers to by id: each must exist in every language.
 USED_BY_CODE = ["welcome", "welcome.greet", "welcome.menu", "welcome.goodbye", "welcome.thanks",
-                "jobs", "marriage", "hotlines", "emergency", "language.choose",
+                "jobs", "marriage", "safe_migration", "hotlines", "emergency", "language.choose",
                 "language.changed", "language.offer", "fallback", "fallback.media",
                 "fallback.limited", "fallback.bad_button"]
 
@@ -49,18 +49,23 @@ def test_every_item_is_marked_draft_until_reviewed():
 
 def test_every_contact_shows_when_it_was_checked():
     for lang in LANGUAGES:
-        text = render(LIB, "hotlines", lang)["text"]
-        for contact in LIB.contacts.values():
-            if contact.id in LIB.items[lang]["hotlines"].contacts and contact.verified_on:
-                assert contact.verified_on.isoformat() in text
+        for place in ("hotlines.kh", "hotlines.cn", "hotlines.abroad"):
+            text = render(LIB, place, lang)["text"]
+            for contact_id in LIB.items[lang][place].contacts:
+                contact = LIB.contacts[contact_id]
+                if contact.verified_on:
+                    assert contact.verified_on.isoformat() in text
+                elif contact.numbers:
+                    assert LIB.labels[lang]["not_checked"] in text
 
 
 def test_unconfirmed_contacts_are_shown_as_unconfirmed():
     unconfirmed = [c for c in LIB.contacts.values() if c.status != "confirmed"]
     assert unconfirmed, "the shipped content has an unconfirmed contact (1280)"
     for lang in LANGUAGES:
-        text = render(LIB, "hotlines", lang)["text"]
-        assert LIB.labels[lang]["unconfirmed"] in text
+        text = render(LIB, "hotlines.kh", lang)["text"]
+        assert LIB.labels[lang]["unconfirmed"] in text  # 1280
+        assert LIB.labels[lang]["unconfirmed.website"] in text  # the organisations
 
 
 def test_button_payloads_fit_telegram():

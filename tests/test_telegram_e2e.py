@@ -133,3 +133,58 @@ async def test_html_in_a_message_is_never_sent_back_as_markup(telegram, content)
     for sent in replies:
         assert sent.params.get("parse_mode") == "HTML"
         assert "<script>" not in sent.text
+
+
+async def test_a_content_edit_reaches_the_running_bot_and_a_broken_edit_does_not(
+    telegram, live_content
+):
+    """Editors' changes go live without a restart; a broken file leaves the last good text."""
+    import asyncio
+
+    path = live_content / "en" / "marriage.yml"
+    original = path.read_text(encoding="utf-8")
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code="en")
+    await telegram.wait_for(chat, 1)
+    try:
+        path.write_text(original.replace("  text: |\n", "  text: |\n    EDITED BY AN EDITOR.\n", 1),
+                        encoding="utf-8")
+        await asyncio.sleep(2.5)  # the content is checked for changes every 2 s
+        telegram.press_button(chat, "/ask_marriage", language_code="en")
+        edited = (await telegram.wait_for(chat, 2))[1]
+        assert shown(edited).startswith("EDITED BY AN EDITOR.")
+
+        path.write_text(original.replace("marriage:", "marriage: [broken", 1), encoding="utf-8")
+        await asyncio.sleep(2.5)
+        telegram.press_button(chat, "/ask_marriage", language_code="en")
+        still = (await telegram.wait_for(chat, 3))[2]
+        assert shown(still).startswith("EDITED BY AN EDITOR.")
+    finally:
+        path.write_text(original, encoding="utf-8")
+        await asyncio.sleep(2.5)  # let the server take the original back before other tests
+
+
+TOPIC_BUTTONS = [
+    ("/ask_jobs", "jobs"),
+    ("/ask_marriage", "marriage"),
+    ("/ask_safe_migration", "safe_migration"),
+    ("/ask_hotlines", "hotlines"),
+    ('/show{"item":"hotlines.kh"}', "hotlines.kh"),
+    ('/show{"item":"hotlines.cn"}', "hotlines.cn"),
+    ('/show{"item":"hotlines.abroad"}', "hotlines.abroad"),
+    ('/show{"item":"rights"}', "rights"),
+    ('/show{"item":"facts"}', "facts"),
+    ("/emergency", "emergency"),
+    ("/help", "welcome.menu"),
+]
+
+
+@pytest.mark.parametrize("lang", ["km", "en", "zh"])
+async def test_every_topic_comes_from_the_users_language_file(telegram, content, lang):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code=lang)
+    await telegram.wait_for(chat, 1)
+    for count, (payload, item) in enumerate(TOPIC_BUTTONS, start=2):
+        telegram.press_button(chat, payload, language_code=lang)
+        reply = (await telegram.wait_for(chat, count))[-1]
+        assert shown(reply) == text_of(content, item, lang), (payload, lang)

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ CONTACT_NAMES = "contacts.yml"
 LABELS = "labels.yml"
 CATALOGUES = {BUTTON_LABELS, CONTACT_NAMES, LABELS}
 
-ITEM_KEYS = {"text", "review", "reviewer", "buttons", "contacts", "image", "image_alt", "audio"}
+ITEM_KEYS = {"text", "review", "reviewer", "buttons", "contacts", "sources", "image", "image_alt",
+             "audio"}
 REVIEW_STATES = {"draft", "reviewed"}
 ITEM_PLACEHOLDERS: set[str] = set()
 COUNTRIES = {"KH", "CN", "TH", "MM", "LA", "VN", "MY", "OTHER"}
@@ -34,15 +36,18 @@ COSTS = {"free", "paid", "unknown"}
 CONTACT_STATUS = {"confirmed", "unconfirmed"}
 REQUIRED_LABELS = {
     "hours.24h", "hours.office", "hours.unknown", "cost.free", "cost.paid", "cost.unknown",
-    "sms.yes", "sms.no", "sms.only", "no_credit", "checked", "unconfirmed", "not_checked", "languages",
-    "lang.km", "lang.en", "lang.zh",
+    "sms.yes", "sms.no", "sms.only", "no_credit", "checked", "unconfirmed", "unconfirmed.website",
+    "not_checked", "languages",
+    "lang.km", "lang.en", "lang.zh", "website",
 }
-LABEL_PLACEHOLDERS = {"checked": {"date"}, "languages": {"languages"}}
+LABEL_PLACEHOLDERS = {"checked": {"date"}, "languages": {"languages"}, "website": {"website"}}
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{1,18}[0-9]$")
 MAX_TEXT = 3500  # Telegram allows 4,096 per message; contacts are appended below the text
 MAX_MESSAGE = 4096
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for a button's callback data
 STALE_AFTER = dt.timedelta(days=183)
+NUMBER = re.compile(r"\d+(?:[,.]\d+)*")
+_KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 SHOW_ITEM = re.compile(r'^/show\{"item":\s*"([^"]+)"\}$')
 
 
@@ -71,6 +76,7 @@ class Item:
     reviewer: str | None
     buttons: tuple[str, ...]
     contacts: tuple[str, ...]
+    sources: tuple[str, ...]
     image: str | None
     image_alt: str | None
     path: Path
@@ -93,6 +99,7 @@ class Contact:
     id: str
     country: str
     numbers: tuple[str, ...]
+    website: str | None
     sms: bool
     calls: bool
     hours: str
@@ -113,6 +120,7 @@ class Library:
     buttons: dict[str, Button] = field(default_factory=dict)
     button_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> id -> label
     contacts: dict[str, Contact] = field(default_factory=dict)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     contact_names: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -148,6 +156,12 @@ class _Loader:
     def __init__(self, lib: Library, today: dt.date) -> None:
         self.lib = lib
         self.today = today
+        self.button_lines: dict[str, int] = {}
+        # Ids seen even where their entry had errors, and files that did not parse: so that one
+        # mistake is reported once, not again as "missing" or "unknown" everywhere else.
+        self.seen_items: dict[str, set[str]] = {}
+        self.seen_contacts: set[str] = set()
+        self.broken_files: set[Path] = set()
 
     def problem(self, path: Path, line: int, message: str, severity: str = "error") -> None:
         self.lib.problems.append(Problem(path, line, message, severity))
@@ -157,6 +171,7 @@ class _Loader:
             data = load(path)
         except YamlError as error:
             self.problem(path, error.line, error.message)
+            self.broken_files.add(path)
             return None
         if data is None:
             data = LineDict()
@@ -172,6 +187,7 @@ class _Loader:
             return
         self.load_buttons(root / "buttons.yml")
         self.load_contacts(root / "contacts.yml")
+        self.load_sources(root / "sources.yml")
         for lang in LANGUAGES:
             folder = root / lang
             if not folder.is_dir():
@@ -188,6 +204,7 @@ class _Loader:
                 else:
                     self.load_items(path, lang)
         self.check_parity()
+        self.check_catalogues()
         self.check_references()
 
     # -- shared files -----------------------------------------------------------------------
@@ -214,6 +231,7 @@ class _Loader:
                 except ValueError:
                     self.problem(path, line, f"payload of {button_id!r} has broken JSON")
             self.lib.buttons[button_id] = Button(button_id, payload, entry.get("title"))
+            self.button_lines[button_id] = line
 
     def load_contacts(self, path: Path) -> None:
         data = self.read(path)
@@ -221,27 +239,47 @@ class _Loader:
             return
         for contact_id, entry in data.items():
             line = data.line_of(contact_id)
+            self.seen_contacts.add(contact_id)
             if not isinstance(entry, LineDict):
                 self.problem(path, line, f"contact {contact_id!r} must be a set of fields")
                 continue
-            contact = self.parse_contact(path, contact_id, entry)
+            contact = self.parse_contact(path, contact_id, entry, line)
             if contact:
                 self.lib.contacts[contact_id] = contact
 
-    def parse_contact(self, path: Path, cid: str, entry: LineDict) -> Contact | None:
+    def load_sources(self, path: Path) -> None:
+        if not path.exists():
+            return
+        data = self.read(path)
+        if data is None:
+            return
+        for source_id, entry in data.items():
+            if not isinstance(entry, dict) or not entry.get("title"):
+                self.problem(path, data.line_of(source_id), f"source {source_id!r} needs a `title`")
+                continue
+            url = entry.get("url")
+            if url is not None and not str(url).startswith(("http://", "https://")):
+                self.problem(path, data.line_of(source_id), f"source {source_id!r}: url must be a web "
+                             "address or null")
+            self.lib.sources[source_id] = dict(entry)
+
+    def parse_contact(self, path: Path, cid: str, entry: LineDict, line: int) -> Contact | None:
         ok = True
 
         def bad(key: str, message: str, severity: str = "error") -> None:
             nonlocal ok
             ok = ok and severity != "error"
-            self.problem(path, entry.line_of(key), f"contact {cid!r}: {message}", severity)
+            self.problem(path, entry.lines.get(key, line), f"contact {cid!r}: {message}", severity)
 
         country = entry.get("country")
         if country not in COUNTRIES:
             bad("country", f"country must be one of {', '.join(sorted(COUNTRIES))}")
         numbers = entry.get("numbers") or []
-        if not isinstance(numbers, list) or not numbers:
-            bad("numbers", "needs `numbers`, a list such as [\"117\"]")
+        website = entry.get("website")
+        if website is not None and not str(website).startswith(("http://", "https://")):
+            bad("website", "website must be a web address starting with https://")
+        if not isinstance(numbers, list) or not (numbers or website):
+            bad("numbers", "needs `numbers`, a list such as [\"117\"], or a `website`")
             numbers = []
         for number in numbers:
             if not isinstance(number, str) or not PHONE.match(number):
@@ -276,7 +314,8 @@ class _Loader:
         if not ok:
             return None
         return Contact(
-            id=cid, country=country, numbers=tuple(numbers), sms=bool(entry.get("sms")),
+            id=cid, country=country, numbers=tuple(numbers), website=website,
+            sms=bool(entry.get("sms")),
             calls=bool(entry.get("calls", True)),
             hours=hours, cost=cost, no_credit_needed=bool(entry.get("no_credit_needed")),
             languages=tuple(languages), source=source, verified_on=verified, status=status,
@@ -303,7 +342,7 @@ class _Loader:
         names: dict[str, dict[str, str]] = {}
         for cid, entry in data.items():
             line = data.line_of(cid)
-            if cid not in self.lib.contacts:
+            if cid not in self.seen_contacts:
                 self.problem(path, line, f"name for unknown contact {cid!r}")
                 continue
             if not isinstance(entry, dict) or not entry.get("name"):
@@ -337,6 +376,7 @@ class _Loader:
             return
         for item_id, entry in data.items():
             line = data.line_of(item_id)
+            self.seen_items.setdefault(lang, set()).add(str(item_id))
             item = self.parse_item(path, lang, str(item_id), line, entry)
             if item is None:
                 continue
@@ -353,7 +393,8 @@ class _Loader:
         def bad(key: str, message: str) -> None:
             nonlocal ok
             ok = False
-            self.problem(path, entry.line_of(key), f"{item_id}: {message}")
+            # A missing field is reported on the item's own line.
+            self.problem(path, entry.lines.get(key, line), f"{item_id}: {message}")
 
         if item_id.split(".", 1)[0] != path.stem:
             bad(item_id, f"ids in {path.name} must start with '{path.stem}' (or move the item)")
@@ -379,20 +420,21 @@ class _Loader:
         if text:
             self.check_script(path, entry.line_of("text"), lang, text)
         buttons = self.id_list(path, entry, "buttons", self.lib.buttons, item_id)
-        contacts = self.id_list(path, entry, "contacts", self.lib.contacts, item_id)
-        if buttons is None or contacts is None or not ok:
+        contacts = self.id_list(path, entry, "contacts", self.seen_contacts, item_id)
+        sources = self.id_list(path, entry, "sources", self.lib.sources, item_id)
+        if buttons is None or contacts is None or sources is None or not ok:
             return None
         image = entry.get("image")
         if image and not (self.lib.root / lang / image).is_file():
             self.problem(path, entry.line_of("image"), f"{item_id}: image {image!r} not found")
         return Item(
             id=item_id, lang=lang, text=text.strip(), review=review, reviewer=entry.get("reviewer"),
-            buttons=tuple(buttons), contacts=tuple(contacts), image=image,
+            buttons=tuple(buttons), contacts=tuple(contacts), sources=tuple(sources), image=image,
             image_alt=entry.get("image_alt"), path=path, line=line,
         )
 
     def id_list(
-        self, path: Path, entry: LineDict, key: str, known: dict[str, Any], item_id: str
+        self, path: Path, entry: LineDict, key: str, known: Any, item_id: str
     ) -> list[str] | None:
         values = entry.get(key) or []
         if not isinstance(values, list):
@@ -418,33 +460,57 @@ class _Loader:
 
     def check_parity(self) -> None:
         lib = self.lib
-        all_ids = set().union(*(set(items) for items in lib.items.values())) if lib.items else set()
-        for lang, items in lib.items.items():
-            for item_id in sorted(all_ids - set(items)):
-                other = next(lib.items[o][item_id] for o in lib.items if item_id in lib.items[o])
-                stem = item_id.split(".", 1)[0]
-                self.problem(lib.root / lang / f"{stem}.yml", 1,
-                             f"item {item_id!r} is missing in {lang} (it is in {other.lang})")
+        seen = self.seen_items
+        all_ids = set().union(*seen.values()) if seen else set()
+        for lang in lib.items:
+            for item_id in sorted(all_ids - seen.get(lang, set())):
+                path = lib.root / lang / f"{item_id.split('.', 1)[0]}.yml"
+                if path in self.broken_files:
+                    continue  # already reported: the file does not parse
+                other = next(o for o in LANGUAGES if item_id in seen.get(o, set()))
+                self.problem(path, 1, f"item {item_id!r} is missing in {lang} (it is in {other})")
         for item_id in sorted(all_ids):
             versions = [lib.items[lang][item_id] for lang in lib.items if item_id in lib.items[lang]]
-            first = versions[0]
-            for other in versions[1:]:
-                if other.buttons != first.buttons:
-                    self.problem(other.path, other.line, f"{item_id}: buttons differ from "
-                                 f"{first.lang} ({list(first.buttons)})")
-                if other.contacts != first.contacts:
-                    self.problem(other.path, other.line, f"{item_id}: contacts differ from "
-                                 f"{first.lang} ({list(first.contacts)})")
+            for name, value in (("buttons", lambda i: i.buttons), ("contacts", lambda i: i.contacts),
+                                ("sources", lambda i: i.sources),
+                                ("numbers", lambda i: numbers_in(i.text))):
+                self.check_same(item_id, versions, name, value)
+
+    def check_same(self, item_id: str, versions: list[Item], name: str, value: Any) -> None:
+        """Report the languages whose value differs from what most languages have."""
+        if len(versions) < 2:
+            return
+        values = [tuple(value(v)) for v in versions]
+        usual, count = Counter(values).most_common(1)[0]
+        if count == 1:
+            usual = values[0]  # all differ: compare with the first language
+        for version, found in zip(versions, values, strict=True):
+            if found != usual:
+                reference = next(v.lang for v, f in zip(versions, values, strict=True) if f == usual)
+                if name == "numbers":
+                    extra = sorted((Counter(found) - Counter(usual)).elements())
+                    missing = sorted((Counter(usual) - Counter(found)).elements())
+                    message = (f"{item_id}: the numbers in the text differ from {reference}: "
+                               f"{', '.join(extra) or 'nothing'} here, {', '.join(missing) or 'nothing'}"
+                               f" in {reference}")
+                else:
+                    message = f"{item_id}: {name} {list(found)} differ from {reference} {list(usual)}"
+                self.problem(version.path, version.line, message)
+
+    def check_catalogues(self) -> None:
+        """Every button has a label and every contact a name, in every language."""
+        lib = self.lib
         for lang in LANGUAGES:
             folder = lib.root / lang
             labels = lib.button_labels.get(lang, {})
             for button in lib.buttons.values():
-                if button.title is None and button.id not in labels:
+                if button.title is None and button.id not in labels and (
+                        folder / BUTTON_LABELS) not in self.broken_files:
                     self.problem(folder / BUTTON_LABELS, 1, f"no {lang} label for button "
                                  f"{button.id!r}")
             names = lib.contact_names.get(lang, {})
             for cid in lib.contacts:
-                if cid not in names:
+                if cid not in names and (folder / CONTACT_NAMES) not in self.broken_files:
                     self.problem(folder / CONTACT_NAMES, 1, f"no {lang} name for contact {cid!r}")
             if lang not in lib.labels:
                 self.problem(folder / LABELS, 1, "missing labels file")
@@ -454,7 +520,7 @@ class _Loader:
         for button in lib.buttons.values():
             match = SHOW_ITEM.match(button.payload)
             if match and not any(match.group(1) in items for items in lib.items.values()):
-                self.problem(lib.root / "buttons.yml", 1,
+                self.problem(lib.root / "buttons.yml", self.button_lines.get(button.id, 1),
                              f"button {button.id!r} shows item {match.group(1)!r}, which does "
                              "not exist")
         if lib.errors:
@@ -475,3 +541,10 @@ def placeholders(text: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}
     except ValueError:
         return {"<unbalanced braces>"}
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers a text states, Khmer digits read as digits and "2,695" as 2695, so a fact
+    translated with a wrong figure is caught."""
+    found = NUMBER.findall(text.translate(_KHMER_DIGITS))
+    return sorted(n.replace(",", "") for n in found)

@@ -32,25 +32,31 @@ def contact_block(lib: Library, contact: Contact, lang: str) -> str:
     was last checked, so that nobody mistakes an unconfirmed number for a sure one."""
     labels = lib.labels[lang]
     names = lib.contact_names[lang][contact.id]
-    lines = [f"📞 {' / '.join(contact.numbers)} — {names['name']}"]
+    if contact.numbers:
+        lines = [f"📞 {' / '.join(contact.numbers)} — {names['name']}"]
+    else:
+        lines = [f"🏢 {names['name']}"]
     if names.get("purpose"):
         lines.append(names["purpose"])
     if names.get("how"):
         lines.append(names["how"])
-    details = [labels[f"hours.{contact.hours}"], labels[f"cost.{contact.cost}"],
-               labels[_reach(contact)]]
-    if contact.no_credit_needed:
-        details.append(labels["no_credit"])
-    lines.append(" · ".join(details))
+    if contact.numbers:
+        details = [labels[f"hours.{contact.hours}"], labels[f"cost.{contact.cost}"],
+                   labels[_reach(contact)]]
+        if contact.no_credit_needed:
+            details.append(labels["no_credit"])
+        lines.append(" · ".join(details))
+    if contact.website:
+        lines.append(labels["website"].format(website=contact.website))
     spoken = [labels[f"lang.{code}"] for code in contact.languages if f"lang.{code}" in labels]
     if spoken:
         lines.append(labels["languages"].format(languages=", ".join(spoken)))
     if contact.verified_on:
         lines.append(labels["checked"].format(date=contact.verified_on.isoformat()))
-    else:
+    elif contact.numbers:
         lines.append(labels["not_checked"])
     if contact.status != "confirmed":
-        lines.append(labels["unconfirmed"])
+        lines.append(labels["unconfirmed" if contact.numbers else "unconfirmed.website"])
     return "\n".join(lines)
 
 
