@@ -26,6 +26,7 @@ chat: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check bot actions nlu tests
 	$(BIN)/prayat content check
+	$(BIN)/prayat validate
 	$(BIN)/prayat train
 	$(BIN)/pytest
 
@@ -37,7 +38,7 @@ train: $(STAMP)
 	$(BIN)/prayat train
 
 validate: $(STAMP)
-	$(BIN)/rasa data validate --config config.yml --domain domain.yml --data data nlu/km nlu/en nlu/zh --fail-on-warnings
+	$(BIN)/prayat validate
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot actions nlu tests

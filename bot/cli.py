@@ -61,6 +61,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from bot.validate import main
+
+    return main()
+
+
 def cmd_content(args: argparse.Namespace) -> int:
     from bot import content_tools
 
@@ -89,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     train = verbs.add_parser("train", help="train the model if its inputs changed")
     train.add_argument("--force", action="store_true", help="train even if a model is cached")
     train.set_defaults(func=cmd_train)
+
+    verbs.add_parser("validate", help="validate the domain, rules, stories and NLU data"
+                     ).set_defaults(func=cmd_validate)
 
     content = verbs.add_parser("content", help="check, list and preview the content")
     content_verbs = content.add_subparsers(dest="content_verb", required=True)

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from bot.content import ContentStore, Reply, render
-from bot.language import detect, resolve
+from bot.language import OTHER, detect, resolve
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.safety import is_emergency
 from bot.storage import UserStore, user_key
@@ -112,6 +112,10 @@ class Prayat:
             await self.users.remember(key, chosen)
         elif not known:
             await self.users.remember(key, lang, only_if_new=True)
+        if detected == OTHER and not emergency:
+            # Thai, Lao, Burmese, Vietnamese...: say which languages Prayat speaks, in the one the
+            # person most likely reads, rather than guess at a reply.
+            return Answer(lang, [render(library, "language.unsupported", lang)])
 
         try:
             replies = await self.rasa.send(key, message, {"language": lang})

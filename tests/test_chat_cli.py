@@ -60,3 +60,19 @@ def test_when_rasa_is_down_the_safety_floor_answers(tmp_path):
     assert "117" in out[0]["replies"][0]["text"]
     assert out[1]["lang"] == "zh" and out[1]["replies"][0]["topic"] == "emergency"
     assert out[2]["replies"][0]["content"] == ["fallback.limited"]
+
+
+def test_a_language_prayat_does_not_speak_gets_told_which_it_does(tmp_path):
+    dead = f"http://127.0.0.1:{free_port()}"  # no dialogue model needed for this answer
+    out = run_chat([
+        {"user": "t", "text": "/start"},
+        {"user": "t", "button": '/set_language{"language":"zh"}'},
+        {"user": "t", "text": "ผมอยากทำงานที่กัมพูชา"},  # Thai
+        {"user": "v", "text": "Tôi muốn đi làm việc ở Campuchia"},  # Vietnamese, new user
+        {"user": "w", "text": "ช่วยด้วย"},  # Thai "help!"
+    ], dead, tmp_path)
+    assert out[2]["lang"] == "zh" and out[2]["replies"][0]["content"] == ["language.unsupported"]
+    assert {b["payload"] for b in out[2]["replies"][0]["buttons"]} >= {
+        '/set_language{"language":"km"}', '/set_language{"language":"en"}'}
+    assert out[3]["lang"] == "km" and out[3]["replies"][0]["content"] == ["language.unsupported"]
+    assert out[4]["replies"][0]["topic"] == "emergency"

@@ -17,6 +17,18 @@ from bot.language import OTHER, detect, from_telegram, resolve
     ("ຂ້ອຍຕ້ອງການວຽກ", OTHER),  # Lao
     ("ကျွန်တော်အလုပ်လိုချင်တယ်", OTHER),  # Burmese
     ("Tôi muốn đi làm việc ở Campuchia", OTHER),  # Vietnamese
+    # Romanized Khmer
+    ("knhom jong tov thver ka nov thai", "km"),
+    ("chuoy knhom phong", "km"),
+    ("orkun", "km"),
+    ("hello bong sok sabay te", "km"),
+    # Mixed scripts: the language with the most words, Khmer and Chinese words counting double
+    ("menu បង", "km"),
+    ("ខ្ញុំជាប់នៅ compound នៅ KK park", "km"),
+    ("legal work visa ថៃ ធ្វើនៅណា", "km"),
+    ("hello你好", "zh"),
+    ("passport被老板收了怎么办", "zh"),
+    ("I saw the word 工作 in the ad, what does it mean?", "en"),
 ])
 def test_detect_by_script(text, lang):
     assert detect(text) == lang
@@ -50,3 +62,11 @@ def test_khmer_is_the_default():
 def test_from_telegram_ignores_languages_prayat_does_not_speak():
     assert from_telegram("th") is None
     assert from_telegram(None) is None
+
+
+@pytest.mark.parametrize("text", [
+    "I mean the job is far away", "Can you help me check a job in Thailand?",
+    "tell me about marriage brokers", "my son wants to go to Korea, is that ok?",
+])
+def test_english_is_not_mistaken_for_romanized_khmer(text):
+    assert detect(text) == "en"
