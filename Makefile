@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run chat test test-fast train validate lint content-check bench clean
+.PHONY: run chat test test-fast train validate eval lint content-check bench clean
 
 $(STAMP): pyproject.toml scripts/find-python
 	@python=$$(scripts/find-python) && echo "Using $$python" && \
@@ -39,6 +39,11 @@ train: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/prayat validate
+
+## eval: held-out and cross-validated intent scores per language, next to Rasa's stock pipeline.
+eval: $(STAMP)
+	$(BIN)/prayat train
+	$(BIN)/prayat eval
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot actions nlu tests

@@ -117,6 +117,23 @@ class ActionSetLanguage(ShowItem):
         return "action_set_language"
 
 
+class ActionPrivacy(ShowItem):
+    item = "privacy"
+
+    def name(self) -> str:
+        return "action_privacy"
+
+
+class ActionConfirmDelete(ShowItem):
+    """Only asks. The erasing is done by the bot itself when the person confirms, because the
+    conversation it erases is this one (see bot/core.py)."""
+
+    item = "privacy.confirm_delete"
+
+    def name(self) -> str:
+        return "action_confirm_delete"
+
+
 class ActionFallback(ShowItem):
     item = "fallback"
 

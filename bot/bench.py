@@ -98,14 +98,16 @@ async def run(users: int, messages: int, timeout: float = 30.0) -> dict:
     with tempfile.TemporaryDirectory(prefix="prayat-bench-") as tmp:
         model, train_s = await asyncio.to_thread(ensure_model)
         cold_started = time.monotonic()
-        stack = Stack(model, Path(tmp), settings.rasa_port + 100, settings.actions_port + 100)
+        database = f"sqlite:///{tmp}/bench.db"
+        stack = Stack(model, Path(tmp), settings.rasa_port + 100, settings.actions_port + 100,
+                      database)
         await stack.start()
         try:
             fake = FakeBotAPI()
             await fake.start()
             rasa = RasaClient(stack.rasa_url, timeout=timeout)
             prayat = Prayat(ContentStore(settings.content_dir), rasa,
-                            UserStore(make_engine(f"sqlite:///{tmp}/bench.db")), os.urandom(32))
+                            UserStore(make_engine(database)), os.urandom(32))
             app = TelegramFrontEnd(prayat).build(TOKEN, fake.base_url, rate_limit=False)
             async with app:
                 await app.start()

@@ -61,6 +61,23 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot.storage import UserStore, make_engine
+
+    settings = Settings()
+    days = args.days or settings.retention_days
+    gone = UserStore(make_engine(settings.db_url)).purge(days)
+    print(f"Deleted what was older than {days} days: {gone['users']} people, "
+          f"{gone['conversation_events']} conversation events.")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import main
+
+    return main(args)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from bot.validate import main
 
@@ -96,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--force", action="store_true", help="train even if a model is cached")
     train.set_defaults(func=cmd_train)
 
+    purge = verbs.add_parser("purge", help="delete conversations and people past the retention")
+    purge.add_argument("--days", type=int, default=0,
+                       help="retention in days (default: PRAYAT_RETENTION_DAYS, else 30)")
+    purge.set_defaults(func=cmd_purge)
+    evaluate = verbs.add_parser("eval", help="intent and emergency scores per language")
+    evaluate.add_argument("--folds", type=int, default=3, help="cross-validation folds (1: none)")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(func=cmd_eval)
     verbs.add_parser("validate", help="validate the domain, rules, stories and NLU data"
                      ).set_defaults(func=cmd_validate)
 

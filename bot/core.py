@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from bot.content import ContentStore, Reply, render
+from bot.flood import FloodGuard
 from bot.language import OTHER, detect, resolve
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.safety import is_emergency
@@ -32,9 +33,13 @@ COMMANDS = {
     "/hotlines": "/ask_hotlines",
     "/emergency": "/emergency",
     "/sos": "/emergency",
+    "/privacy": "/privacy",
+    "/delete": "/delete_data",
 }
 EMERGENCY = "/emergency"
 UNSUPPORTED_MEDIA = "/unsupported_media"
+# Handled here, never sent to Rasa: sending it would start the conversation that was just erased.
+DELETE_CONFIRMED = "/delete_confirmed"
 _SET_LANGUAGE = re.compile(r'^/set_language\{"language":\s*"(km|en|zh)"\}$')
 _COMMAND = re.compile(r"^(/[A-Za-z_]+)(?:@\w+)?\s*$")
 
@@ -68,14 +73,24 @@ def clean_text(text: str) -> str:
 
 class Prayat:
     def __init__(self, content: ContentStore, rasa: RasaClient, users: UserStore,
-                 pepper: bytes) -> None:
+                 pepper: bytes, flood: FloodGuard | None = None) -> None:
         self.content = content
         self.rasa = rasa
         self.users = users
         self.pepper = pepper
+        self.flood = flood or FloodGuard()
 
     async def handle(self, incoming: Incoming) -> Answer:
+        """The answer to one thing a person did. Answer.replies is empty only for a flood of
+        messages past the first "slow down" answer."""
         key = user_key(self.pepper, incoming.user)
+        flood = self.flood.check(key)
+        if flood != "ok" and not (incoming.text and is_emergency(incoming.text)):
+            if flood == "drop":
+                return Answer(resolve(None, None, incoming.telegram_language), [])
+            _, stored = await self.users.lookup(key)
+            lang = resolve(detect(incoming.text or ""), stored, incoming.telegram_language)
+            return Answer(lang, [render(self.content.library, "fallback.too_fast", lang)])
         known, stored = await self.users.lookup(key)
         library = self.content.library
 
@@ -86,6 +101,10 @@ class Prayat:
             match = _SET_LANGUAGE.match(payload)
             if match:
                 chosen = match.group(1)
+            elif payload == DELETE_CONFIRMED:
+                lang = resolve(None, stored, incoming.telegram_language)
+                await self.users.erase(key)
+                return Answer(lang, [render(library, "privacy.deleted", lang)])
             elif payload not in library.payloads():
                 # An old button from an earlier version, or forged callback data.
                 lang = resolve(None, stored, incoming.telegram_language)
@@ -119,14 +138,14 @@ class Prayat:
 
         try:
             replies = await self.rasa.send(key, message, {"language": lang})
+            if not replies:
+                # Every rule ends in an action that answers, so silence means a failure, most
+                # often the action server being down.
+                raise RasaUnavailable("the dialogue sent no reply; is the action server up?")
         except RasaUnavailable as error:
-            logger.error("Rasa unavailable, answering from the safety floor: %s", error)
+            logger.error("Dialogue unavailable, answering from the safety floor: %s", error)
             floor = "emergency" if emergency or message == EMERGENCY else "fallback.limited"
             replies = [render(library, floor, lang)]
-        if not replies:
-            logger.error("The dialogue gave no reply (see the Rasa and action server logs); "
-                         "sending the fallback")
-            replies = [render(library, "fallback", lang)]
         if not known and not chosen and replies[0]["topic"] not in ("welcome", "language"):
             # A first message is answered directly; the language choice comes alongside.
             replies.append(render(library, "language.offer", lang))

@@ -23,7 +23,7 @@ from bot.telegram import TelegramFrontEnd
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 
 @contextlib.asynccontextmanager
@@ -38,7 +38,9 @@ async def open_prayat(settings: Settings) -> AsyncIterator[Prayat]:
         rasa_url = settings.rasa_url
         if not rasa_url:
             model, _ = await asyncio.to_thread(ensure_model)
-            servers = Stack(model, settings.data_dir, settings.rasa_port, settings.actions_port)
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            servers = Stack(model, settings.data_dir, settings.rasa_port, settings.actions_port,
+                            settings.db_url)
             await stack.enter_async_context(servers)
             rasa_url = servers.rasa_url
         rasa = RasaClient(rasa_url, settings.rasa_timeout)

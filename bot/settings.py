@@ -26,7 +26,7 @@ class Settings:
     rasa_url: str | None = field(default_factory=lambda: _env("RASA_URL"))
     rasa_port: int = field(default_factory=lambda: int(_env("PRAYAT_RASA_PORT", "5005")))
     actions_port: int = field(default_factory=lambda: int(_env("PRAYAT_ACTIONS_PORT", "5055")))
-    rasa_timeout: float = field(default_factory=lambda: float(_env("PRAYAT_RASA_TIMEOUT", "5")))
+    rasa_timeout: float = field(default_factory=lambda: float(_env("PRAYAT_RASA_TIMEOUT", "3")))
     data_dir: Path = field(
         default_factory=lambda: Path(_env("PRAYAT_DATA_DIR", str(PROJECT_ROOT / "var")))
     )
@@ -35,6 +35,8 @@ class Settings:
     )
     database_url: str | None = field(default_factory=lambda: _env("DATABASE_URL"))
     pepper: str | None = field(default_factory=lambda: _env("PRAYAT_PEPPER"))
+    # Conversations and inactive users are deleted after this many days (`prayat purge`).
+    retention_days: int = field(default_factory=lambda: int(_env("PRAYAT_RETENTION_DAYS", "30")))
 
     @property
     def content_snapshot(self) -> Path:

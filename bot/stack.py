@@ -81,7 +81,7 @@ class Stack:
     """The action server and the Rasa server for one model, on loopback ports."""
 
     def __init__(self, model: Path, data_dir: Path, rasa_port: int, actions_port: int,
-                 timeout: float = 180.0) -> None:
+                 database_url: str, timeout: float = 180.0) -> None:
         self.timeout = timeout
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
         env = {
@@ -89,6 +89,7 @@ class Stack:
             "RASA_TELEMETRY_ENABLED": "false",
             "SANIC_HOST": "127.0.0.1",  # the action server's bind address: loopback only
             "PRAYAT_ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook",
+            "DATABASE_URL": database_url,  # Rasa keeps conversations next to Prayat's tables
             "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT),
                                                         os.environ.get("PYTHONPATH")])),
         }

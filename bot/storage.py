@@ -11,14 +11,30 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+from pathlib import Path
 
-from sqlalchemy import Column, Date, MetaData, String, Table, create_engine, delete, select
+from sqlalchemy import (
+    Column,
+    Date,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    delete,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from bot.tracker_store import EVENTS_TABLE
 
 logger = logging.getLogger(__name__)
 
 metadata = MetaData()
+VERSION_TABLE = "prayat_alembic_version"
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 users = Table(
     "prayat_users",
@@ -28,12 +44,25 @@ users = Table(
     Column("id", String(64), primary_key=True),
     Column("language", String(8), nullable=True),
     Column("created_on", Date, nullable=False),  # a day, not a timestamp: less to identify
+    Column("last_seen", Date, nullable=True),  # for `prayat purge`: forget the inactive
 )
 
 
 def user_key(pepper: bytes, user_id: str) -> str:
     """The keyed hash that stands for a person everywhere: database key and Rasa sender id."""
     return hmac.new(pepper, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring Prayat's tables to the current schema (Alembic, in bot/migrations)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def make_engine(url: str) -> Engine:
@@ -49,11 +78,16 @@ class UserStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        migrate(engine)
 
     def _language(self, key: str) -> tuple[bool, str | None]:
+        today = dt.date.today()
         with self.engine.connect() as conn:
-            row = conn.execute(select(users.c.language).where(users.c.id == key)).first()
+            row = conn.execute(
+                select(users.c.language, users.c.last_seen).where(users.c.id == key)).first()
+            if row is not None and row.last_seen != today:  # at most one write a day per person
+                conn.execute(users.update().where(users.c.id == key).values(last_seen=today))
+                conn.commit()
         return (row is not None, row.language if row else None)
 
     def _set_language(self, key: str, language: str | None, only_if_new: bool) -> None:
@@ -61,16 +95,36 @@ class UserStore:
             exists = conn.execute(select(users.c.id).where(users.c.id == key)).first()
             if exists is None:
                 try:
+                    today = dt.date.today()
                     conn.execute(users.insert().values(
-                        id=key, language=language, created_on=dt.date.today()))
+                        id=key, language=language, created_on=today, last_seen=today))
                 except IntegrityError:  # created by a concurrent message of the same person
                     pass
             elif not only_if_new:
                 conn.execute(users.update().where(users.c.id == key).values(language=language))
 
-    def _forget(self, key: str) -> None:
+    def _erase(self, key: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(users).where(users.c.id == key))
+            if inspect(conn).has_table(EVENTS_TABLE):
+                conn.execute(text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id = :key"),
+                             {"key": key})
+
+    def purge(self, days: int) -> dict[str, int]:
+        """Delete conversations and people not seen for `days` days, and any conversation event
+        older than that. Returns how many rows went, per table."""
+        cutoff = dt.date.today() - dt.timedelta(days=days)
+        cutoff_ts = dt.datetime.combine(cutoff, dt.time()).timestamp()
+        with self.engine.begin() as conn:
+            gone_users = conn.execute(delete(users).where(
+                (users.c.last_seen < cutoff) | (users.c.last_seen.is_(None)
+                                                 & (users.c.created_on < cutoff)))).rowcount
+            gone_events = 0
+            if inspect(conn).has_table(EVENTS_TABLE):
+                gone_events = conn.execute(text(
+                    f"DELETE FROM {EVENTS_TABLE} WHERE timestamp < :cutoff"),
+                    {"cutoff": cutoff_ts}).rowcount
+        return {"users": gone_users, "conversation_events": gone_events}
 
     async def lookup(self, key: str) -> tuple[bool, str | None]:
         """(known, language) for a user; (False, None) if the database cannot be reached."""
@@ -86,5 +140,6 @@ class UserStore:
         except SQLAlchemyError as error:
             logger.error("Database unavailable, language not saved: %s", error)
 
-    async def forget(self, key: str) -> None:
-        await asyncio.to_thread(self._forget, key)
+    async def erase(self, key: str) -> None:
+        """Everything about one person: their row and their whole conversation with Rasa."""
+        await asyncio.to_thread(self._erase, key)

@@ -96,9 +96,10 @@ class TelegramFrontEnd:
             builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
         app = builder.build()
         app.add_handler(CallbackQueryHandler(self.on_button))
+        # An edited message is answered as a new one: a fixed typo may be the message that matters.
         app.add_handler(MessageHandler(
-            filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION), self.on_text))
-        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & MEDIA, self.on_media))
+            filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION), self.on_text))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGES & MEDIA, self.on_media))
         app.add_error_handler(self.on_error)
         return app
 

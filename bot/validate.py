@@ -16,6 +16,8 @@ from bot.model import TRAINING_DATA
 
 # Sent as payloads only: by /start, by language buttons, by content buttons and for stickers.
 PAYLOAD_ONLY_INTENTS = {"start", "set_language", "show", "unsupported_media"}
+# Button payloads the bot answers itself, without Rasa (bot/core.py).
+BOT_PAYLOADS = {"delete_confirmed"}
 _NO_NLU = re.compile(r"The intent '(\w+)' is listed in the domain file, but is not found in the NLU")
 _PAYLOAD_INTENT = re.compile(r"^/(\w+)")
 
@@ -59,7 +61,7 @@ def validate(content_root: Path = PROJECT_ROOT / "content") -> list[str]:
     library = load_library(content_root)
     for button in library.buttons.values():
         match = _PAYLOAD_INTENT.match(button.payload)
-        if match and match.group(1) not in intents:
+        if match and match.group(1) not in intents | BOT_PAYLOADS:
             problems.append(f"content/buttons.yml: button {button.id!r} sends intent "
                             f"{match.group(1)!r}, which is not in domain.yml")
     return problems

@@ -4,6 +4,7 @@ Telegram is the fake Bot API in fake_telegram.py, reached by the real PTB Applic
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -33,6 +34,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stack_database(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'prayat.db'}"
+
+
 @pytest.fixture(scope="session")
 def live_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of content/ that the session's action server serves, so a test can edit it."""
@@ -42,7 +47,12 @@ def live_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def rasa_url(tmp_path_factory: pytest.TempPathFactory, live_content: Path) -> Iterator[str]:
+def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+def rasa_url(stack_dir: Path, live_content: Path) -> Iterator[str]:
     """A running Rasa server with the action server behind it, for the whole session."""
     from bot.model import ensure_model
     from bot.stack import Stack
@@ -51,10 +61,10 @@ def rasa_url(tmp_path_factory: pytest.TempPathFactory, live_content: Path) -> It
         yield os.environ["RASA_URL"]
         return
     model, _ = ensure_model()
-    data_dir = tmp_path_factory.mktemp("stack")
+    data_dir = stack_dir
     saved = {k: os.environ.get(k) for k in ("PRAYAT_CONTENT_DIR", "PRAYAT_DATA_DIR")}
     os.environ.update(PRAYAT_CONTENT_DIR=str(live_content), PRAYAT_DATA_DIR=str(data_dir))
-    stack = Stack(model, data_dir, free_port(), free_port())
+    stack = Stack(model, data_dir, free_port(), free_port(), stack_database(data_dir))
     try:
         asyncio.run(stack.start())
     finally:
@@ -67,6 +77,12 @@ def rasa_url(tmp_path_factory: pytest.TempPathFactory, live_content: Path) -> It
         yield stack.rasa_url
     finally:
         asyncio.run(stack.stop())
+
+
+@pytest.fixture(scope="session")
+def stack_db_url(rasa_url: str, stack_dir: Path) -> str:
+    """The database the session's Rasa keeps conversations in, shared with the bot's tables."""
+    return stack_database(stack_dir)
 
 
 @pytest.fixture
@@ -90,27 +106,36 @@ def postgres_url() -> Iterator[str]:
         if os.environ.get("PRAYAT_REQUIRE_POSTGRES"):
             pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_URL}: {error}")
         pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
-    from bot.storage import metadata
-
-    metadata.drop_all(engine)
+    drop_tables(engine)
     engine.dispose()
     yield POSTGRES_URL
     engine = make_engine(POSTGRES_URL)
-    metadata.drop_all(engine)
+    drop_tables(engine)
     engine.dispose()
 
 
+def drop_tables(engine) -> None:
+    """Prayat's tables, its migration record, and Rasa's conversations: a clean database."""
+    from bot.storage import VERSION_TABLE, metadata
+
+    metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
+        conn.execute(text("DROP TABLE IF EXISTS events"))
+
+
 @pytest.fixture
-async def prayat(rasa_url: str, content: ContentStore, sqlite_url: str
+async def prayat(rasa_url: str, content: ContentStore, stack_db_url: str
                  ) -> AsyncIterator[Prayat]:
+    """The core as `prayat serve` builds it: its tables in the database Rasa uses."""
     rasa = RasaClient(rasa_url, timeout=30)
-    yield Prayat(content, rasa, UserStore(make_engine(sqlite_url)), PEPPER)
+    yield Prayat(content, rasa, UserStore(make_engine(stack_db_url)), PEPPER)
     await rasa.close()
 
 
-@pytest.fixture
-async def telegram(prayat: Prayat) -> AsyncIterator[FakeBotAPI]:
-    """The real PTB Application, polling the fake Bot API, with Prayat behind it."""
+@contextlib.asynccontextmanager
+async def telegram_for(prayat: Prayat) -> AsyncIterator[FakeBotAPI]:
+    """The real PTB Application, polling the fake Bot API, with this Prayat behind it."""
     fake = FakeBotAPI()
     await fake.start()
     app = TelegramFrontEnd(prayat).build(TOKEN, fake.base_url)
@@ -121,3 +146,9 @@ async def telegram(prayat: Prayat) -> AsyncIterator[FakeBotAPI]:
         await app.updater.stop()
         await app.stop()
     await fake.stop()
+
+
+@pytest.fixture
+async def telegram(prayat: Prayat) -> AsyncIterator[FakeBotAPI]:
+    async with telegram_for(prayat) as fake:
+        yield fake

@@ -191,6 +191,11 @@ class FakeBotAPI:
         return self._push({"message": self._message(chat_id, language_code, text=text,
                                                     entities=entities)})
 
+    def edit_text(self, chat_id: int, text: str, language_code: str | None = None) -> dict:
+        """The person edits an earlier message of theirs."""
+        message = self._message(chat_id, language_code, text=text, edit_date=int(time.time()))
+        return self._push({"edited_message": message})
+
     def send_sticker(self, chat_id: int, language_code: str | None = None) -> dict:
         sticker = {"file_id": "sticker-1", "file_unique_id": "s1", "type": "regular",
                    "width": 512, "height": 512, "is_animated": False, "is_video": False}

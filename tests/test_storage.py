@@ -45,14 +45,14 @@ async def test_nothing_but_the_hash_language_and_day_is_stored(store):
     await store.remember(key, "km")
     with store.engine.connect() as conn:
         row = conn.execute(select(users)).one()
-    assert set(row._mapping) == {"id", "language", "created_on"}
+    assert set(row._mapping) == {"id", "language", "created_on", "last_seen"}
     assert row.id == key
 
 
-async def test_forget_erases_the_row(store):
+async def test_erase_removes_the_row(store):
     key = user_key(b"s", "telegram:4")
     await store.remember(key, "km")
-    await store.forget(key)
+    await store.erase(key)
     assert await store.lookup(key) == (False, None)
 
 

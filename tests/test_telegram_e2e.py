@@ -188,3 +188,23 @@ async def test_every_topic_comes_from_the_users_language_file(telegram, content,
         telegram.press_button(chat, payload, language_code=lang)
         reply = (await telegram.wait_for(chat, count))[-1]
         assert shown(reply) == text_of(content, item, lang), (payload, lang)
+
+
+async def test_telegram_429_is_retried_and_the_reply_is_sent_once(telegram, content):
+    chat = next(_chat_ids)
+    telegram.throttle_next = 1  # the first sendMessage is answered "429, retry after 1 s"
+    telegram.send_text(chat, "/start", language_code="en")
+    [welcome] = await telegram.wait_for(chat, 1, timeout=20)
+    assert shown(welcome) == text_of(content, "welcome", "en")
+    await __import__("asyncio").sleep(1.5)
+    assert len(telegram.messages_to(chat)) == 1, "no reply lost, none sent twice"
+    assert telegram.throttle_next == 0
+
+
+async def test_an_edited_message_is_answered(telegram, content):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code="en")
+    await telegram.wait_for(chat, 1)
+    telegram.edit_text(chat, "help, they took my passport", language_code="en")
+    reply = (await telegram.wait_for(chat, 2))[1]
+    assert shown(reply) == text_of(content, "emergency", "en")

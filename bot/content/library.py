@@ -29,7 +29,7 @@ CATALOGUES = {BUTTON_LABELS, CONTACT_NAMES, LABELS}
 ITEM_KEYS = {"text", "review", "reviewer", "buttons", "contacts", "sources", "image", "image_alt",
              "audio"}
 REVIEW_STATES = {"draft", "reviewed"}
-ITEM_PLACEHOLDERS: set[str] = set()
+ITEM_PLACEHOLDERS = {"retention_days"}  # filled in by render.py
 COUNTRIES = {"KH", "CN", "TH", "MM", "LA", "VN", "MY", "OTHER"}
 HOURS = {"24h", "office", "unknown"}
 COSTS = {"free", "paid", "unknown"}

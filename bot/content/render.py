@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from bot.content.library import Contact, Library
@@ -12,7 +13,7 @@ Reply = dict[str, Any]  # {"text", "topic", "content", "buttons", "image"}
 def render(lib: Library, item_id: str, lang: str) -> Reply:
     """The reply for one item in one language, with its contacts and buttons."""
     item = lib.items[lang][item_id]
-    parts = [item.text]
+    parts = [item.text.format_map(placeholder_values()) if "{" in item.text else item.text]
     if item.contacts:
         parts.append("\n\n".join(contact_block(lib, lib.contacts[c], lang) for c in item.contacts))
     return {
@@ -64,3 +65,8 @@ def _reach(contact: Contact) -> str:
     if not contact.calls:
         return "sms.only"
     return "sms.yes" if contact.sms else "sms.no"
+
+
+def placeholder_values() -> dict[str, str]:
+    """What `{...}` placeholders in texts stand for: settings a text must never contradict."""
+    return {"retention_days": os.environ.get("PRAYAT_RETENTION_DAYS", "").strip() or "30"}

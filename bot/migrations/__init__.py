@@ -1,0 +1,1 @@
+"""Alembic migrations of Prayat's own tables (Rasa manages its `events` table itself)."""

@@ -1,0 +1,63 @@
+"""When the model server or the action server is down, the bot still answers, and emergencies
+still get the emergency steps. When they come back, so does the full dialogue."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from bot.content import render
+from bot.core import Prayat
+from bot.model import ensure_model
+from bot.rasa_client import RasaClient
+from bot.stack import Stack
+from bot.storage import UserStore, make_engine
+from tests.conftest import PEPPER, free_port, telegram_for
+
+pytestmark = pytest.mark.stack
+
+EMERGENCY = "they took my passport and locked me in, help"
+JOBS = "/ask_jobs"
+
+
+async def test_stopping_each_server_keeps_answers_coming(rasa_url, content, tmp_path):
+    model, _ = ensure_model()  # cached by the session's stack
+    database = f"sqlite:///{tmp_path / 'prayat.db'}"
+    stack = Stack(model, tmp_path, free_port(), free_port(), database)
+    await stack.start()
+    rasa = RasaClient(stack.rasa_url, timeout=3)
+    prayat = Prayat(content, rasa, UserStore(make_engine(database)), PEPPER)
+    lib = content.library
+    try:
+        async with telegram_for(prayat) as telegram:
+            sent = 0
+
+            async def ask(chat: int, text: str | None = None, button: str | None = None) -> str:
+                nonlocal sent
+                if button:
+                    telegram.press_button(chat, button, language_code="en")
+                else:
+                    telegram.send_text(chat, text, language_code="en")
+                sent += 1
+                return html.unescape((await telegram.wait_for(chat, sent, timeout=20))[-1].text)
+
+            chat = 4242
+            telegram.send_text(chat, "/start", language_code="en")
+            sent = len(await telegram.wait_for(chat, 1))
+            assert await ask(chat, button=JOBS) == render(lib, "jobs", "en")["text"]
+
+            await stack.actions.stop()  # the action server goes down
+            assert await ask(chat, EMERGENCY) == render(lib, "emergency", "en")["text"]
+            assert await ask(chat, button=JOBS) == render(lib, "fallback.limited", "en")["text"]
+
+            await stack.rasa.stop()  # and the model server too
+            assert await ask(chat, EMERGENCY) == render(lib, "emergency", "en")["text"]
+            assert await ask(chat, "救命") == render(lib, "emergency", "zh")["text"]
+            assert await ask(chat, button=JOBS) == render(lib, "fallback.limited", "en")["text"]
+
+            await stack.start()  # both come back
+            assert await ask(chat, button=JOBS) == render(lib, "jobs", "en")["text"]
+    finally:
+        await rasa.close()
+        await stack.stop()
