@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.content import ContentStore, Reply, render
 from bot.flood import FloodGuard
@@ -79,6 +80,7 @@ class Prayat:
         self.users = users
         self.pepper = pepper
         self.flood = flood or FloodGuard()
+        self.stack: Any = None  # the servers this process started, if any (for /health)
 
     async def handle(self, incoming: Incoming) -> Answer:
         """The answer to one thing a person did. Answer.replies is empty only for a flood of

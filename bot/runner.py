@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot.content import ContentError, ContentStore
 from bot.core import Answer, Incoming, Prayat, answer_json
+from bot.health import serve_health
 from bot.model import ensure_model
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
@@ -29,13 +30,15 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 @contextlib.asynccontextmanager
 async def open_prayat(settings: Settings) -> AsyncIterator[Prayat]:
     """The core with everything behind it running. With RASA_URL set, that server is used and
-    nothing is started; otherwise the action server and Rasa are started and stopped here."""
+    nothing is started; otherwise the action server and Rasa are started and stopped here.
+    The stack, if started, is `prayat.stack`, for the health report."""
     try:
         content = ContentStore(settings.content_dir, snapshot=settings.content_snapshot)
     except ContentError as error:
         raise SystemExit(f"The content has errors; fix them first:\n{error}") from error
     async with contextlib.AsyncExitStack() as stack:
         rasa_url = settings.rasa_url
+        servers: Stack | None = None
         if not rasa_url:
             model, _ = await asyncio.to_thread(ensure_model)
             settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -46,7 +49,9 @@ async def open_prayat(settings: Settings) -> AsyncIterator[Prayat]:
         rasa = RasaClient(rasa_url, settings.rasa_timeout)
         stack.push_async_callback(rasa.close)
         users = UserStore(make_engine(settings.db_url))
-        yield Prayat(content, rasa, users, settings.secret_pepper())
+        prayat = Prayat(content, rasa, users, settings.secret_pepper())
+        prayat.stack = servers
+        yield prayat
 
 
 def _stop_event() -> asyncio.Event:
@@ -152,7 +157,8 @@ async def serve_telegram(prayat: Prayat, settings: Settings, rate_limit: bool = 
     stop = _stop_event()
     app = TelegramFrontEnd(prayat).build(
         settings.telegram_token, settings.telegram_base_url, rate_limit=rate_limit)
-    async with app:
+    async with app, serve_health(prayat, prayat.stack, "127.0.0.1", settings.health_port):
+        logger.info("Health report at http://127.0.0.1:%s/health", settings.health_port)
         await app.start()
         if settings.webhook_url:
             if not settings.webhook_secret:

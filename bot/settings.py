@@ -23,6 +23,7 @@ class Settings:
     webhook_secret: str | None = field(default_factory=lambda: _env("PRAYAT_WEBHOOK_SECRET"))
     webhook_listen: str = field(default_factory=lambda: _env("PRAYAT_WEBHOOK_LISTEN", "127.0.0.1"))
     webhook_port: int = field(default_factory=lambda: int(_env("PRAYAT_WEBHOOK_PORT", "8443")))
+    health_port: int = field(default_factory=lambda: int(_env("PRAYAT_HEALTH_PORT", "8081")))
     rasa_url: str | None = field(default_factory=lambda: _env("RASA_URL"))
     rasa_port: int = field(default_factory=lambda: int(_env("PRAYAT_RASA_PORT", "5005")))
     actions_port: int = field(default_factory=lambda: int(_env("PRAYAT_ACTIONS_PORT", "5055")))

@@ -37,8 +37,18 @@ class Child:
         # A plain Popen, not an asyncio subprocess, so that one event loop can start the stack
         # and another stop it (tests start it once for the whole session).
         self.process: subprocess.Popen[bytes] | None = None
+        self.stopped_on_purpose = False
+        self.restarts = 0
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def crashed(self) -> bool:
+        return self.process is not None and not self.running and not self.stopped_on_purpose
 
     def start(self) -> None:
+        self.stopped_on_purpose = False
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         logger.info("Starting %s (log: %s)", self.name, self.log_path)
         with self.log_path.open("ab") as log:
@@ -63,6 +73,7 @@ class Child:
         raise StartupError(f"{self.name} was not ready after {timeout:.0f} s; see {self.log_path}")
 
     async def stop(self, grace: float = 10.0) -> None:
+        self.stopped_on_purpose = True
         process = self.process
         if process is None or process.poll() is not None:
             return
@@ -108,6 +119,11 @@ class Stack:
             f"{self.rasa_url}/", logs / "rasa.log", env,
         )
         self.startup_seconds = 0.0
+        self._supervisor: asyncio.Task[None] | None = None
+
+    @property
+    def children(self) -> tuple[Child, Child]:
+        return (self.actions, self.rasa)
 
     async def start(self) -> None:
         started = time.monotonic()
@@ -120,9 +136,51 @@ class Stack:
             await self.stop()
             raise
         self.startup_seconds = time.monotonic() - started
+        if self._supervisor is None or self._supervisor.done():
+            self._supervisor = asyncio.create_task(self._supervise(), name="stack-supervisor")
 
     async def stop(self) -> None:
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._supervisor
+            self._supervisor = None
         await asyncio.gather(self.rasa.stop(), self.actions.stop())
+
+    async def _supervise(self, check_every: float = 1.0, max_backoff: float = 60.0) -> None:
+        """Restart a server that crashed, waiting 1, 2, 4 ... s between tries. Meanwhile the
+        bot answers from the safety floor. A server stopped on purpose is left alone."""
+        backoff = dict.fromkeys(self.children, 1.0)
+        while True:
+            await asyncio.sleep(check_every)
+            for child in self.children:
+                if not child.crashed():
+                    continue
+                logger.error("%s exited with code %s; restarting in %.0f s (log: %s)", child.name,
+                             child.process.returncode, backoff[child], child.log_path)
+                await asyncio.sleep(backoff[child])
+                if not child.crashed():
+                    continue
+                child.restarts += 1
+                child.start()
+                try:
+                    await child.wait_ready(self.timeout)
+                    backoff[child] = 1.0
+                except StartupError as error:
+                    logger.error("%s did not come back: %s", child.name, error)
+                    backoff[child] = min(max_backoff, backoff[child] * 2)
+
+    async def health(self) -> dict[str, str]:
+        """Each part: "up", or why not."""
+        async with httpx.AsyncClient(timeout=2) as http:
+            result = {}
+            for key, child in (("actions", self.actions), ("rasa", self.rasa)):
+                try:
+                    ok = (await http.get(child.ready_url)).status_code == 200
+                    result[key] = "up" if ok else "not ready"
+                except httpx.HTTPError:
+                    result[key] = "down" if not child.running else "not answering"
+        return result
 
     async def __aenter__(self) -> Stack:
         await self.start()

@@ -126,6 +126,17 @@ class UserStore:
                     {"cutoff": cutoff_ts}).rowcount
         return {"users": gone_users, "conversation_events": gone_events}
 
+    def _ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(select(1))
+
+    async def ping(self) -> bool:
+        try:
+            await asyncio.to_thread(self._ping)
+            return True
+        except SQLAlchemyError:
+            return False
+
     async def lookup(self, key: str) -> tuple[bool, str | None]:
         """(known, language) for a user; (False, None) if the database cannot be reached."""
         try:

@@ -3,12 +3,15 @@ still get the emergency steps. When they come back, so does the full dialogue.""
 
 from __future__ import annotations
 
+import asyncio
 import html
+import os
+import signal
 
 import pytest
 
 from bot.content import render
-from bot.core import Prayat
+from bot.core import Incoming, Prayat
 from bot.model import ensure_model
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
@@ -58,6 +61,30 @@ async def test_stopping_each_server_keeps_answers_coming(rasa_url, content, tmp_
 
             await stack.start()  # both come back
             assert await ask(chat, button=JOBS) == render(lib, "jobs", "en")["text"]
+    finally:
+        await rasa.close()
+        await stack.stop()
+
+
+async def test_a_crashed_server_is_restarted(rasa_url, content, tmp_path):
+    model, _ = ensure_model()
+    database = f"sqlite:///{tmp_path / 'prayat.db'}"
+    stack = Stack(model, tmp_path, free_port(), free_port(), database)
+    await stack.start()
+    rasa = RasaClient(stack.rasa_url, timeout=3)
+    prayat = Prayat(content, rasa, UserStore(make_engine(database)), PEPPER)
+    try:
+        os.kill(stack.actions.process.pid, signal.SIGKILL)  # the action server crashes
+        await asyncio.sleep(0.5)
+        assert (await stack.health())["actions"] != "up"
+        for _ in range(60):
+            if (await stack.health())["actions"] == "up":
+                break
+            await asyncio.sleep(0.5)
+        assert (await stack.health()) == {"actions": "up", "rasa": "up"}
+        assert stack.actions.restarts == 1
+        answer = await prayat.handle(Incoming(user="after-crash", button=JOBS))
+        assert answer.replies[0]["content"] == ["jobs"]
     finally:
         await rasa.close()
         await stack.stop()

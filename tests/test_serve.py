@@ -27,10 +27,10 @@ async def test_serve_answers_then_stops_everything_on_sigterm(rasa_url, tmp_path
     # rasa_url: the model is trained (or cached) before this test starts its own stack.
     fake = FakeBotAPI()
     await fake.start()
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_port, actions_port, health_port = free_port(), free_port(), free_port()
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PRAYAT_TELEGRAM_BASE_URL": fake.base_url,
            "PRAYAT_DATA_DIR": str(tmp_path), "PRAYAT_RASA_PORT": str(rasa_port),
-           "PRAYAT_ACTIONS_PORT": str(actions_port)}
+           "PRAYAT_ACTIONS_PORT": str(actions_port), "PRAYAT_HEALTH_PORT": str(health_port)}
     env.pop("RASA_URL", None)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "serve", env=env,
@@ -40,6 +40,12 @@ async def test_serve_answers_then_stops_everything_on_sigterm(rasa_url, tmp_path
         [welcome] = await fake.wait_for(777, 1, timeout=180)
         assert welcome.buttons
         assert port_is_open(rasa_port) and port_is_open(actions_port)
+        async with httpx.AsyncClient() as http:
+            health = await http.get(f"http://127.0.0.1:{health_port}/health")
+        assert health.status_code == 200
+        assert {k: health.json()[k] for k in ("status", "rasa", "actions", "database", "content")
+                } == {"status": "ok", "rasa": "up", "actions": "up", "database": "up",
+                      "content": "up"}
         process.send_signal(signal.SIGTERM)
         log = (await asyncio.wait_for(process.communicate(), 60))[0].decode()
         assert process.returncode == 0, log
