@@ -8,7 +8,7 @@ import sys
 
 from bot import LANGUAGES
 from bot.content import load_library, render
-from bot.content.library import STALE_AFTER
+from bot.content.library import REVIEW_VALID_FOR, STALE_AFTER
 from bot.settings import Settings
 from bot.telegram import split_message
 
@@ -35,6 +35,13 @@ def status() -> int:
         ids = sorted(i.id for i in drafts if i.lang == lang)
         if ids:
             print(f"  {lang}: {', '.join(ids)}")
+    overdue = [item for lang in LANGUAGES for item in lib.items.get(lang, {}).values()
+               if item.review == "reviewed"
+               and (item.reviewed_on is None or today - item.reviewed_on > REVIEW_VALID_FOR)]
+    print(f"Reviewed, but due for another review (over a year ago, or no reviewed_on date): "
+          f"{len(overdue)}")
+    for item in overdue:
+        print(f"  {item.lang}: {item.id} (reviewed {item.reviewed_on or 'on an unknown date'})")
     stale = [c for c in lib.contacts.values()
              if c.verified_on is None or today - c.verified_on > STALE_AFTER]
     print(f"Contacts to check again (older than 6 months, or never checked): {len(stale)}")

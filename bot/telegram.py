@@ -130,7 +130,7 @@ class TelegramFrontEnd:
             async with lock:
                 answer = await self.prayat.handle(incoming)
                 for reply in answer.replies:
-                    await self._send(context, chat.id, reply)
+                    await self._send(context, chat.id, reply, answer.lang)
         finally:
             lock, users = self._chat_locks[chat.id]
             if users <= 1:
@@ -138,7 +138,10 @@ class TelegramFrontEnd:
             else:
                 self._chat_locks[chat.id] = (lock, users - 1)
 
-    async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+    async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply,
+                    lang: str) -> None:
+        if reply.get("image"):
+            await self._send_image(context, chat_id, reply, lang)
         chunks = split_message(reply["text"])
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
@@ -147,6 +150,20 @@ class TelegramFrontEnd:
                 reply_markup=keyboard(reply["buttons"]) if last else None,
                 link_preview_options=_NO_PREVIEW,
             )
+
+    async def _send_image(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply,
+                          lang: str) -> None:
+        """An item's picture goes first, its alt text as the caption. A missing file is logged
+        and skipped: the text still goes out."""
+        library = self.prayat.content.library
+        path = library.root / lang / reply["image"]
+        item = library.item(reply["content"][0], lang) if reply["content"] else None
+        caption = item.image_alt if item and item.image_alt else None
+        try:
+            with path.open("rb") as photo:
+                await context.bot.send_photo(chat_id, photo, caption=caption)
+        except OSError as error:
+            logger.error("Image %s for %s not sent: %s", path, reply["content"], error)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.error("Error while handling an update", exc_info=context.error)

@@ -86,8 +86,9 @@ def stack_db_url(rasa_url: str, stack_dir: Path) -> str:
 
 
 @pytest.fixture
-def content() -> ContentStore:
-    return ContentStore(CONTENT_ROOT)
+def content(live_content: Path) -> ContentStore:
+    """The content the session's action server serves (a copy of content/ tests may edit)."""
+    return ContentStore(live_content, interval=0.5)
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ def test_a_missing_text(content_copy):
                 "welcome.thanks:\n  review: draft\n  reviewer: null\n  txt:")
     found = errors(content_copy)
     assert ("km/welcome.yml", line + 3, "welcome.thanks: unknown field 'txt' (fields: audio, buttons, "
-            "contacts, image, image_alt, review, reviewer, sources, text)") in found
+            "contacts, image, image_alt, review, reviewed_on, reviewer, sources, text)") in found
     assert ("km/welcome.yml", line, "welcome.thanks: needs a `text`") in found
     assert len(found) == 2
 

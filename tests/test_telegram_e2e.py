@@ -208,3 +208,31 @@ async def test_an_edited_message_is_answered(telegram, content):
     telegram.edit_text(chat, "help, they took my passport", language_code="en")
     reply = (await telegram.wait_for(chat, 2))[1]
     assert shown(reply) == text_of(content, "emergency", "en")
+
+
+async def test_an_item_with_a_picture_sends_it_before_the_text(telegram, content, live_content):
+    import asyncio
+
+    from PIL import Image
+
+    picture = live_content / "en" / "rights-card.png"
+    Image.new("RGB", (64, 32), "white").save(picture)
+    path = live_content / "en" / "rights.yml"
+    original = path.read_text(encoding="utf-8")
+    chat = next(_chat_ids)
+    try:
+        path.write_text(original.replace(
+            "rights:\n", "rights:\n  image: rights-card.png\n"
+            "  image_alt: A card that says you are not a criminal\n", 1), encoding="utf-8")
+        await asyncio.sleep(2.5)
+        telegram.send_text(chat, "/start", language_code="en")
+        await telegram.wait_for(chat, 1)
+        telegram.press_button(chat, '/show{"item":"rights"}', language_code="en")
+        photo, text = (await telegram.wait_for(chat, 3))[1:]
+        assert photo.method == "sendPhoto"
+        assert photo.params["caption"] == "A card that says you are not a criminal"
+        assert text.method == "sendMessage" and shown(text) == text_of(content, "rights", "en")
+    finally:
+        path.write_text(original, encoding="utf-8")
+        picture.unlink()
+        await asyncio.sleep(2.5)

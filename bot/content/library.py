@@ -26,8 +26,9 @@ CONTACT_NAMES = "contacts.yml"
 LABELS = "labels.yml"
 CATALOGUES = {BUTTON_LABELS, CONTACT_NAMES, LABELS}
 
-ITEM_KEYS = {"text", "review", "reviewer", "buttons", "contacts", "sources", "image", "image_alt",
-             "audio"}
+ITEM_KEYS = {"text", "review", "reviewer", "reviewed_on", "buttons", "contacts", "sources",
+             "image", "image_alt", "audio"}
+REVIEW_VALID_FOR = dt.timedelta(days=365)  # a reviewed text is looked at again after a year
 REVIEW_STATES = {"draft", "reviewed"}
 ITEM_PLACEHOLDERS = {"retention_days"}  # filled in by render.py
 COUNTRIES = {"KH", "CN", "TH", "MM", "LA", "VN", "MY", "OTHER"}
@@ -74,6 +75,7 @@ class Item:
     text: str
     review: str
     reviewer: str | None
+    reviewed_on: dt.date | None
     buttons: tuple[str, ...]
     contacts: tuple[str, ...]
     sources: tuple[str, ...]
@@ -412,6 +414,10 @@ class _Loader:
             bad("review", "needs `reviewer:` (the reviewer's role, or null while draft)")
         elif review == "reviewed" and not entry.get("reviewer"):
             bad("reviewer", "a reviewed item needs the reviewer's role")
+        reviewed_on = entry.get("reviewed_on")
+        if reviewed_on is not None and not isinstance(reviewed_on, dt.date):
+            bad("reviewed_on", "reviewed_on must be a date written as 2026-01-31")
+            reviewed_on = None
         if len(text) > MAX_TEXT:
             bad("text", f"text is {len(text)} characters; keep it under {MAX_TEXT}")
         unknown = placeholders(text) - ITEM_PLACEHOLDERS
@@ -426,9 +432,18 @@ class _Loader:
             return None
         image = entry.get("image")
         if image and not (self.lib.root / lang / image).is_file():
-            self.problem(path, entry.line_of("image"), f"{item_id}: image {image!r} not found")
+            self.problem(path, entry.line_of("image"), f"{item_id}: image {image!r} not found "
+                         f"in content/{lang}/")
+        if image and not entry.get("image_alt"):
+            self.problem(path, entry.line_of("image"), f"{item_id}: an image needs `image_alt`, "
+                         "a sentence saying what it shows")
+        audio = entry.get("audio")
+        if audio and not (self.lib.root / lang / audio).is_file():
+            self.problem(path, entry.line_of("audio"), f"{item_id}: audio {audio!r} not found "
+                         f"in content/{lang}/")
         return Item(
             id=item_id, lang=lang, text=text.strip(), review=review, reviewer=entry.get("reviewer"),
+            reviewed_on=reviewed_on,
             buttons=tuple(buttons), contacts=tuple(contacts), sources=tuple(sources), image=image,
             image_alt=entry.get("image_alt"), path=path, line=line,
         )
