@@ -41,6 +41,8 @@ EMERGENCY = "/emergency"
 UNSUPPORTED_MEDIA = "/unsupported_media"
 # Handled here, never sent to Rasa: sending it would start the conversation that was just erased.
 DELETE_CONFIRMED = "/delete_confirmed"
+# Staff commands, answered by the bot itself for the ids in PRAYAT_ADMIN_IDS only.
+STAFF_COMMANDS = {"/status"}
 _SET_LANGUAGE = re.compile(r'^/set_language\{"language":\s*"(km|en|zh)"\}$')
 _COMMAND = re.compile(r"^(/[A-Za-z_]+)(?:@\w+)?\s*$")
 
@@ -54,6 +56,7 @@ class Incoming:
     button: str | None = None
     media: bool = False
     telegram_language: str | None = None
+    staff: bool = False  # listed in PRAYAT_ADMIN_IDS: may use staff commands
 
 
 @dataclass
@@ -117,6 +120,8 @@ class Prayat:
         else:
             text = clean_text(incoming.text or "")
             command = _COMMAND.match(text)
+            if command and command.group(1).lower() in STAFF_COMMANDS:
+                return await self._staff(command.group(1).lower(), incoming, stored)
             if command and command.group(1).lower() in COMMANDS:
                 message, detected = COMMANDS[command.group(1).lower()], None
             else:
@@ -151,7 +156,21 @@ class Prayat:
         if not known and not chosen and replies[0]["topic"] not in ("welcome", "language"):
             # A first message is answered directly; the language choice comes alongside.
             replies.append(render(library, "language.offer", lang))
+        await self.users.count("topic", [r["topic"] for r in replies], lang)
         return Answer(lang, replies)
+
+
+    async def _staff(self, command: str, incoming: Incoming, stored: str | None) -> Answer:
+        lang = resolve(None, stored, incoming.telegram_language)
+        library = self.content.library
+        if not incoming.staff:
+            return Answer(lang, [render(library, "admin.refused", lang)])
+        from bot.health import report  # the health report imports the core
+
+        reply = render(library, "admin.status", lang)
+        details = await report(self, self.stack)
+        reply["text"] += "\n\n" + "\n".join(f"{k}: {v}" for k, v in details.items())
+        return Answer(lang, [reply])
 
 
 def answer_json(user: str, answer: Answer) -> str:

@@ -155,7 +155,7 @@ async def serve_telegram(prayat: Prayat, settings: Settings, rate_limit: bool = 
     """Polling by default; a webhook when PRAYAT_WEBHOOK_URL and PRAYAT_WEBHOOK_SECRET are set."""
     assert settings.telegram_token
     stop = _stop_event()
-    app = TelegramFrontEnd(prayat).build(
+    app = TelegramFrontEnd(prayat, settings.admin_ids).build(
         settings.telegram_token, settings.telegram_base_url, rate_limit=rate_limit)
     async with app, serve_health(prayat, prayat.stack, "127.0.0.1", settings.health_port):
         logger.info("Health report at http://127.0.0.1:%s/health", settings.health_port)

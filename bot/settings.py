@@ -24,6 +24,9 @@ class Settings:
     webhook_listen: str = field(default_factory=lambda: _env("PRAYAT_WEBHOOK_LISTEN", "127.0.0.1"))
     webhook_port: int = field(default_factory=lambda: int(_env("PRAYAT_WEBHOOK_PORT", "8443")))
     health_port: int = field(default_factory=lambda: int(_env("PRAYAT_HEALTH_PORT", "8081")))
+    # Telegram user ids allowed to use staff commands (/status), comma-separated.
+    admin_ids: frozenset[int] = field(default_factory=lambda: frozenset(
+        int(x) for x in (_env("PRAYAT_ADMIN_IDS", "") or "").split(",") if x.strip().isdigit()))
     rasa_url: str | None = field(default_factory=lambda: _env("RASA_URL"))
     rasa_port: int = field(default_factory=lambda: int(_env("PRAYAT_RASA_PORT", "5005")))
     actions_port: int = field(default_factory=lambda: int(_env("PRAYAT_ACTIONS_PORT", "5055")))

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import (
     Column,
     Date,
+    Integer,
     MetaData,
     String,
     Table,
@@ -28,7 +29,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from bot.tracker_store import EVENTS_TABLE
+# Rasa's table of conversation events (bot/tracker_store.py), keyed by sender_id: Prayat's keyed
+# hash of the chat id.
+EVENTS_TABLE = "events"
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +48,18 @@ users = Table(
     Column("language", String(8), nullable=True),
     Column("created_on", Date, nullable=False),  # a day, not a timestamp: less to identify
     Column("last_seen", Date, nullable=True),  # for `prayat purge`: forget the inactive
+)
+
+
+# Anonymous counts for the organisation's reports: no user key, no time of day, no text.
+events = Table(
+    "prayat_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("day", Date, nullable=False, index=True),
+    Column("kind", String(32), nullable=False),  # "topic" (later: screening tier, job-ad flag)
+    Column("value", String(64), nullable=False),  # e.g. "jobs"
+    Column("language", String(8), nullable=False),
 )
 
 
@@ -150,6 +165,21 @@ class UserStore:
             await asyncio.to_thread(self._set_language, key, language, only_if_new)
         except SQLAlchemyError as error:
             logger.error("Database unavailable, language not saved: %s", error)
+
+    def _count(self, kind: str, values: list[str], language: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(events.insert(), [
+                {"day": dt.date.today(), "kind": kind, "value": v[:64], "language": language}
+                for v in values])
+
+    async def count(self, kind: str, values: list[str], language: str) -> None:
+        """Add anonymous events; a database error is logged, never passed on to the person."""
+        if not values:
+            return
+        try:
+            await asyncio.to_thread(self._count, kind, values, language)
+        except SQLAlchemyError as error:
+            logger.error("Database unavailable, event not counted: %s", error)
 
     async def erase(self, key: str) -> None:
         """Everything about one person: their row and their whole conversation with Rasa."""

@@ -80,8 +80,9 @@ def keyboard(buttons: list[dict[str, str]]) -> InlineKeyboardMarkup | None:
 
 
 class TelegramFrontEnd:
-    def __init__(self, prayat: Prayat) -> None:
+    def __init__(self, prayat: Prayat, staff_ids: frozenset[int] = frozenset()) -> None:
         self.prayat = prayat
+        self.staff_ids = staff_ids
         # One lock per chat with messages in flight, dropped when the chat goes quiet.
         self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
@@ -124,6 +125,7 @@ class TelegramFrontEnd:
             return
         incoming.user = f"telegram:{chat.id}"
         incoming.telegram_language = user.language_code if user else None
+        incoming.staff = bool(user and user.id in self.staff_ids)
         lock, users = self._chat_locks.get(chat.id, (asyncio.Lock(), 0))
         self._chat_locks[chat.id] = (lock, users + 1)
         try:

@@ -18,8 +18,7 @@ from typing import Any
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.engine import make_url
 
-# Rasa's table of conversation events, keyed by sender_id (Prayat's keyed hash of the chat id).
-EVENTS_TABLE = "events"
+from bot.storage import EVENTS_TABLE  # noqa: F401 - the table this store writes
 
 
 class DatabaseUrlTrackerStore(SQLTrackerStore):

@@ -19,6 +19,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 from bot.content import CONTENT_ROOT, ContentStore  # noqa: E402
 from bot.core import Prayat  # noqa: E402
 from bot.rasa_client import RasaClient  # noqa: E402
+from bot.stack import Stack  # noqa: E402
 from bot.storage import UserStore, make_engine  # noqa: E402
 from bot.telegram import TelegramFrontEnd  # noqa: E402
 from tests.fake_telegram import TOKEN, FakeBotAPI  # noqa: E402
@@ -55,7 +56,6 @@ def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def rasa_url(stack_dir: Path, live_content: Path) -> Iterator[str]:
     """A running Rasa server with the action server behind it, for the whole session."""
     from bot.model import ensure_model
-    from bot.stack import Stack
 
     if os.environ.get("RASA_URL"):
         yield os.environ["RASA_URL"]
@@ -147,6 +147,23 @@ async def telegram_for(prayat: Prayat) -> AsyncIterator[FakeBotAPI]:
         await app.updater.stop()
         await app.stop()
     await fake.stop()
+
+
+@contextlib.asynccontextmanager
+async def own_stack(content: ContentStore, data_dir: Path, database_url: str
+                    ) -> AsyncIterator[tuple[Stack, Prayat]]:
+    """A stack of this test's own (to stop or crash), with a Prayat core in front of it."""
+    from bot.model import ensure_model
+
+    model, _ = ensure_model()
+    stack = Stack(model, data_dir, free_port(), free_port(), database_url)
+    await stack.start()
+    rasa = RasaClient(stack.rasa_url, timeout=3)
+    try:
+        yield stack, Prayat(content, rasa, UserStore(make_engine(database_url)), PEPPER)
+    finally:
+        await rasa.close()
+        await stack.stop()
 
 
 @pytest.fixture

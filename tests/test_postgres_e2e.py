@@ -9,27 +9,18 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.content import render
-from bot.core import Prayat
-from bot.model import ensure_model
-from bot.rasa_client import RasaClient
-from bot.stack import Stack
-from bot.storage import UserStore, make_engine, user_key, users
-from tests.conftest import PEPPER, free_port, telegram_for
+from bot.storage import make_engine, user_key, users
+from tests.conftest import PEPPER, own_stack, telegram_for
 
 pytestmark = [pytest.mark.stack, pytest.mark.postgres]
 
 
 async def test_a_conversation_and_its_deletion_on_postgresql(rasa_url, content, postgres_url,
                                                              tmp_path):
-    model, _ = ensure_model()
-    stack = Stack(model, tmp_path, free_port(), free_port(), postgres_url)
-    await stack.start()
-    rasa = RasaClient(stack.rasa_url, timeout=10)
-    engine = make_engine(postgres_url)
-    prayat = Prayat(content, rasa, UserStore(engine), PEPPER)
     chat = 31337
     key = user_key(PEPPER, f"telegram:{chat}")
-    try:
+    engine = make_engine(postgres_url)
+    async with own_stack(content, tmp_path, postgres_url) as (_, prayat):
         async with telegram_for(prayat) as telegram:
             telegram.send_text(chat, "ខ្ញុំចង់ទៅធ្វើការនៅថៃ ការងារនេះពិតឬអត់?", language_code="km")
             answer = (await telegram.wait_for(chat, 2))[0]
@@ -51,7 +42,4 @@ async def test_a_conversation_and_its_deletion_on_postgresql(rasa_url, content, 
                 assert conn.execute(select(users).where(users.c.id == key)).fetchall() == []
                 assert conn.execute(text("SELECT count(*) FROM events WHERE sender_id = :k"),
                                     {"k": key}).scalar_one() == 0
-    finally:
-        await rasa.close()
-        await stack.stop()
-        engine.dispose()
+    engine.dispose()

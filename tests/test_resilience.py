@@ -11,12 +11,8 @@ import signal
 import pytest
 
 from bot.content import render
-from bot.core import Incoming, Prayat
-from bot.model import ensure_model
-from bot.rasa_client import RasaClient
-from bot.stack import Stack
-from bot.storage import UserStore, make_engine
-from tests.conftest import PEPPER, free_port, telegram_for
+from bot.core import Incoming
+from tests.conftest import own_stack, telegram_for
 
 pytestmark = pytest.mark.stack
 
@@ -25,14 +21,9 @@ JOBS = "/ask_jobs"
 
 
 async def test_stopping_each_server_keeps_answers_coming(rasa_url, content, tmp_path):
-    model, _ = ensure_model()  # cached by the session's stack
-    database = f"sqlite:///{tmp_path / 'prayat.db'}"
-    stack = Stack(model, tmp_path, free_port(), free_port(), database)
-    await stack.start()
-    rasa = RasaClient(stack.rasa_url, timeout=3)
-    prayat = Prayat(content, rasa, UserStore(make_engine(database)), PEPPER)
     lib = content.library
-    try:
+    database = f"sqlite:///{tmp_path / 'prayat.db'}"
+    async with own_stack(content, tmp_path, database) as (stack, prayat):
         async with telegram_for(prayat) as telegram:
             sent = 0
 
@@ -61,19 +52,11 @@ async def test_stopping_each_server_keeps_answers_coming(rasa_url, content, tmp_
 
             await stack.start()  # both come back
             assert await ask(chat, button=JOBS) == render(lib, "jobs", "en")["text"]
-    finally:
-        await rasa.close()
-        await stack.stop()
 
 
 async def test_a_crashed_server_is_restarted(rasa_url, content, tmp_path):
-    model, _ = ensure_model()
     database = f"sqlite:///{tmp_path / 'prayat.db'}"
-    stack = Stack(model, tmp_path, free_port(), free_port(), database)
-    await stack.start()
-    rasa = RasaClient(stack.rasa_url, timeout=3)
-    prayat = Prayat(content, rasa, UserStore(make_engine(database)), PEPPER)
-    try:
+    async with own_stack(content, tmp_path, database) as (stack, prayat):
         os.kill(stack.actions.process.pid, signal.SIGKILL)  # the action server crashes
         await asyncio.sleep(0.5)
         assert (await stack.health())["actions"] != "up"
@@ -85,6 +68,3 @@ async def test_a_crashed_server_is_restarted(rasa_url, content, tmp_path):
         assert stack.actions.restarts == 1
         answer = await prayat.handle(Incoming(user="after-crash", button=JOBS))
         assert answer.replies[0]["content"] == ["jobs"]
-    finally:
-        await rasa.close()
-        await stack.stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.storage import UserStore, make_engine, user_key, users
 
@@ -61,3 +61,25 @@ async def test_a_database_that_is_down_does_not_stop_answers():
     store.engine = make_engine("postgresql://nobody@127.0.0.1:1/none")
     assert await store.lookup("k") == (False, None)
     await store.remember("k", "km")  # logged, not raised
+
+
+async def test_anonymous_counts_carry_nothing_that_points_to_a_person(store):
+    from bot.storage import events
+
+    await store.count("topic", ["jobs", "language"], "km")
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(events)).fetchall()
+    assert {(r.kind, r.value, r.language) for r in rows} == {("topic", "jobs", "km"),
+                                                             ("topic", "language", "km")}
+    assert set(rows[0]._mapping) == {"id", "day", "kind", "value", "language"}
+
+
+def test_migrations_bring_an_empty_database_to_the_current_schema(store):
+    from sqlalchemy import inspect
+
+    from bot.storage import VERSION_TABLE
+
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"prayat_users", "prayat_events", VERSION_TABLE} <= tables
+    with store.engine.connect() as conn:
+        assert conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one() == "0002"
