@@ -49,6 +49,7 @@ async def open_prayat(settings: Settings) -> AsyncIterator[Prayat]:
         rasa = RasaClient(rasa_url, settings.rasa_timeout)
         stack.push_async_callback(rasa.close)
         users = UserStore(make_engine(settings.db_url))
+        stack.push_async_callback(users.flush)
         prayat = Prayat(content, rasa, users, settings.secret_pepper())
         prayat.stack = servers
         yield prayat

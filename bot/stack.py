@@ -95,11 +95,12 @@ class Stack:
                  database_url: str, timeout: float = 180.0) -> None:
         self.timeout = timeout
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
+        self.actions_url = f"http://127.0.0.1:{actions_port}/webhook"
         env = {
             **os.environ,
             "RASA_TELEMETRY_ENABLED": "false",
             "SANIC_HOST": "127.0.0.1",  # the action server's bind address: loopback only
-            "PRAYAT_ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook",
+            "PRAYAT_ACTIONS_URL": self.actions_url,
             "DATABASE_URL": database_url,  # Rasa keeps conversations next to Prayat's tables
             "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT),
                                                         os.environ.get("PYTHONPATH")])),

@@ -11,7 +11,9 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -22,6 +24,7 @@ from sqlalchemy import (
     Table,
     create_engine,
     delete,
+    event,
     inspect,
     select,
     text,
@@ -84,16 +87,31 @@ def make_engine(url: str) -> Engine:
     kwargs: dict = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if url.startswith("sqlite"):
+        # Write-ahead logging lets Rasa's writes and the bot's reads of the same file overlap
+        # instead of queueing on one lock. The mode is kept in the file, so Rasa's own
+        # connections use it too.
+        @event.listens_for(engine, "connect")
+        def _wal(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+    return engine
 
 
 class UserStore:
     """Users' language preferences. Calls run in a worker thread so the event loop never waits
     on the database. If the database is down the bot keeps answering, without memory."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, flush_every: float = 5.0) -> None:
         self.engine = engine
         migrate(engine)
+        # Anonymous counts are written in batches, not one write per message.
+        self._counts: list[dict[str, Any]] = []
+        self._flushed_at = time.monotonic()
+        self.flush_every = flush_every
 
     def _language(self, key: str) -> tuple[bool, str | None]:
         today = dt.date.today()
@@ -166,20 +184,28 @@ class UserStore:
         except SQLAlchemyError as error:
             logger.error("Database unavailable, language not saved: %s", error)
 
-    def _count(self, kind: str, values: list[str], language: str) -> None:
+    def _write_counts(self, rows: list[dict[str, Any]]) -> None:
         with self.engine.begin() as conn:
-            conn.execute(events.insert(), [
-                {"day": dt.date.today(), "kind": kind, "value": v[:64], "language": language}
-                for v in values])
+            conn.execute(events.insert(), rows)
 
     async def count(self, kind: str, values: list[str], language: str) -> None:
-        """Add anonymous events; a database error is logged, never passed on to the person."""
-        if not values:
+        """Add anonymous events. They are written every `flush_every` seconds or 100 rows; a
+        database error is logged, never passed on to the person."""
+        today = dt.date.today()
+        self._counts += [{"day": today, "kind": kind, "value": v[:64], "language": language}
+                         for v in values]
+        if len(self._counts) >= 100 or time.monotonic() - self._flushed_at >= self.flush_every:
+            await self.flush()
+
+    async def flush(self) -> None:
+        rows, self._counts = self._counts, []
+        self._flushed_at = time.monotonic()
+        if not rows:
             return
         try:
-            await asyncio.to_thread(self._count, kind, values, language)
+            await asyncio.to_thread(self._write_counts, rows)
         except SQLAlchemyError as error:
-            logger.error("Database unavailable, event not counted: %s", error)
+            logger.error("Database unavailable, %d anonymous counts lost: %s", len(rows), error)
 
     async def erase(self, key: str) -> None:
         """Everything about one person: their row and their whole conversation with Rasa."""

@@ -53,13 +53,10 @@ def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def rasa_url(stack_dir: Path, live_content: Path) -> Iterator[str]:
+def session_stack(stack_dir: Path, live_content: Path) -> Iterator[Stack]:
     """A running Rasa server with the action server behind it, for the whole session."""
     from bot.model import ensure_model
 
-    if os.environ.get("RASA_URL"):
-        yield os.environ["RASA_URL"]
-        return
     model, _ = ensure_model()
     data_dir = stack_dir
     saved = {k: os.environ.get(k) for k in ("PRAYAT_CONTENT_DIR", "PRAYAT_DATA_DIR")}
@@ -74,9 +71,14 @@ def rasa_url(stack_dir: Path, live_content: Path) -> Iterator[str]:
             else:
                 os.environ[key] = value
     try:
-        yield stack.rasa_url
+        yield stack
     finally:
         asyncio.run(stack.stop())
+
+
+@pytest.fixture(scope="session")
+def rasa_url(session_stack: Stack) -> str:
+    return session_stack.rasa_url
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ def user_rows(url: str, key: str) -> list:
 
 
 @pytest.mark.stack
-async def test_the_words_people_type_are_not_stored(telegram, stack_db_url):
+async def test_the_words_people_type_are_not_stored(telegram, prayat, stack_db_url):
     chat = next(_chat_ids)
     words = "my cousin Sokha offered me a job in Poipet with free flights"
     telegram.send_text(chat, words, language_code="en")
@@ -42,6 +42,7 @@ async def test_the_words_people_type_are_not_stored(telegram, stack_db_url):
     user_events = [json.loads(r.data) for r in rows if r.type_name == "user"]
     assert all(e["text"] is None for e in user_events)
     assert any(e["parse_data"]["intent"]["name"] == "ask_jobs" for e in user_events)
+    await prayat.users.flush()
     with make_engine(stack_db_url).connect() as conn:
         counted = conn.execute(text("SELECT kind, value, language FROM prayat_events")).fetchall()
     assert ("topic", "jobs", "en") in [tuple(r) for r in counted]

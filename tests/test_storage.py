@@ -67,6 +67,7 @@ async def test_anonymous_counts_carry_nothing_that_points_to_a_person(store):
     from bot.storage import events
 
     await store.count("topic", ["jobs", "language"], "km")
+    await store.flush()
     with store.engine.connect() as conn:
         rows = conn.execute(select(events)).fetchall()
     assert {(r.kind, r.value, r.language) for r in rows} == {("topic", "jobs", "km"),
