@@ -159,7 +159,6 @@ class Prayat:
         await self.users.count("topic", [r["topic"] for r in replies], lang)
         return Answer(lang, replies)
 
-
     async def _staff(self, command: str, incoming: Incoming, stored: str | None) -> Answer:
         lang = resolve(None, stored, incoming.telegram_language)
         library = self.content.library
