@@ -28,7 +28,11 @@ class ShowItem(Action, ABC):
     ) -> list[EventType]:
         lang = reply_language(tracker)
         send_item(dispatcher, self.item_for(tracker), lang)
-        return [SlotSet("language", lang)]
+        return [SlotSet("language", lang), *self.remember(tracker)]
+
+    def remember(self, tracker: Tracker) -> list[EventType]:
+        """Slots this action sets besides the language."""
+        return []
 
 
 class ActionWelcome(ShowItem):
@@ -88,10 +92,26 @@ class ActionSafeMigration(ShowItem):
 
 
 class ActionHotlines(ShowItem):
+    """The numbers for where the person is, if they said ("I am in Myawaddy") now or earlier in
+    the conversation; otherwise the question "where are you now?" with a button per place."""
+
     item = "hotlines"
 
     def name(self) -> str:
         return "action_hotlines"
+
+    def _place(self, tracker: Tracker) -> Any:
+        library = content().library
+        said = library.place_in((tracker.latest_message or {}).get("text") or "")
+        return said or library.places.get(tracker.get_slot("country") or "")
+
+    def item_for(self, tracker: Tracker) -> str:
+        place = self._place(tracker)
+        return place.hotlines if place else self.item
+
+    def remember(self, tracker: Tracker) -> list[EventType]:
+        place = self._place(tracker)
+        return [SlotSet("country", place.country)] if place else []
 
 
 class ActionEmergency(ShowItem):

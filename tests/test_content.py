@@ -71,3 +71,13 @@ def test_unconfirmed_contacts_are_shown_as_unconfirmed():
 def test_button_payloads_fit_telegram():
     for button in LIB.buttons.values():
         assert len(button.payload.encode()) <= 64
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("I'm in Myawaddy", "MM"), ("我在妙瓦底", "MM"), ("ខ្ញុំនៅថៃ", "TH"), ("我在中國", "CN"),
+    ("ខ្ញុំនៅប្រទេសចិន", "CN"), ("she is in Poipet now", "KH"), ("在西港", "KH"),
+    ("hotline please", None), ("ថ្ងៃនេះ", None),
+])
+def test_places_people_name(text, country):
+    place = LIB.place_in(text)
+    assert (place.country if place else None) == country

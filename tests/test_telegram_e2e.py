@@ -236,3 +236,18 @@ async def test_an_item_with_a_picture_sends_it_before_the_text(telegram, content
         path.write_text(original, encoding="utf-8")
         picture.unlink()
         await asyncio.sleep(2.5)
+
+
+@pytest.mark.parametrize(("lang", "message", "item"), [
+    ("en", "what number can I call? I am in Myawaddy", "hotlines.abroad"),
+    ("zh", "我在中国，可以打什么电话？", "hotlines.cn"),
+    ("km", "ខ្ញុំនៅភ្នំពេញ សុំលេខទូរស័ព្ទជំនួយ", "hotlines.kh"),
+    ("en", "which hotline can I call?", "hotlines"),
+])
+async def test_hotlines_for_the_place_a_person_names(telegram, content, lang, message, item):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code=lang)
+    await telegram.wait_for(chat, 1)
+    telegram.send_text(chat, message, language_code=lang)
+    reply = (await telegram.wait_for(chat, 2))[1]
+    assert shown(reply) == text_of(content, item, lang)

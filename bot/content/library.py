@@ -113,6 +113,13 @@ class Contact:
     status: str
 
 
+@dataclass(frozen=True)
+class Place:
+    country: str
+    hotlines: str  # the item with this place's numbers
+    names: tuple[str, ...]  # lower-cased spellings, in any script
+
+
 @dataclass
 class Library:
     """One consistent version of all content. Treat it as read-only once loaded."""
@@ -123,6 +130,7 @@ class Library:
     button_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> id -> label
     contacts: dict[str, Contact] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)  # country code -> place
     contact_names: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -144,6 +152,14 @@ class Library:
 
     def payloads(self) -> set[str]:
         return {b.payload for b in self.buttons.values()}
+
+    def place_in(self, text: str) -> Place | None:
+        """The place a message names, if any: the longest name found wins ("ប្រទេសចិន" over a
+        shorter name inside it)."""
+        lowered = text.casefold()
+        found = [(len(name), place) for place in self.places.values() for name in place.names
+                 if name in lowered]
+        return max(found, key=lambda hit: hit[0])[1] if found else None
 
 
 def load_library(root: Path, today: dt.date | None = None) -> Library:
@@ -205,6 +221,7 @@ class _Loader:
                     self.load_labels(path, lang)
                 else:
                     self.load_items(path, lang)
+        self.load_places(root / "places.yml")
         self.check_parity()
         self.check_catalogues()
         self.check_references()
@@ -264,6 +281,28 @@ class _Loader:
                 self.problem(path, data.line_of(source_id), f"source {source_id!r}: url must be a web "
                              "address or null")
             self.lib.sources[source_id] = dict(entry)
+
+    def load_places(self, path: Path) -> None:
+        if not path.exists():
+            return
+        data = self.read(path)
+        if data is None:
+            return
+        for code, entry in data.items():
+            line = data.line_of(code)
+            if code not in COUNTRIES:
+                self.problem(path, line, f"{code!r} is not a country code "
+                             f"({', '.join(sorted(COUNTRIES))})")
+                continue
+            if not isinstance(entry, dict) or not isinstance(entry.get("names"), list):
+                self.problem(path, line, f"{code}: needs `hotlines` and a list of `names`")
+                continue
+            hotlines = entry.get("hotlines")
+            if not any(hotlines in items for items in self.lib.items.values()):
+                self.problem(path, line, f"{code}: hotlines item {hotlines!r} does not exist")
+                continue
+            names = tuple(str(n).casefold() for n in entry["names"] if str(n).strip())
+            self.lib.places[code] = Place(code, hotlines, names)
 
     def parse_contact(self, path: Path, cid: str, entry: LineDict, line: int) -> Contact | None:
         ok = True
