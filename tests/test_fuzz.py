@@ -62,6 +62,7 @@ def test_random_messages_each_get_one_good_answer(rasa_url, content, stack_db_ur
 @pytest.mark.parametrize("text", [
     "ក" * 4096, "a" * 5000, "😀" * 2000, "\u200b" * 100, "", "   ", "\x00\x01\x02",
     "<script>alert(1)</script>" * 100, "ÙÚÛÜ" * 50, "ﷺ" * 20,
+    "xJ¬ cg;eTAeFVIkarenARbeTséf", "eRKaHfñak;GñkCYy",  # Khmer typed in a legacy Limon font
 ])
 def test_extreme_messages(rasa_url, content, stack_db_url, loop, text):
     prayat = Prayat(content, RasaClient(rasa_url, timeout=30),
