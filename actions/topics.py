@@ -20,19 +20,17 @@ class ShowItem(Action, ABC):
     @abstractmethod
     def name(self) -> str: ...
 
-    def item_for(self, tracker: Tracker) -> str:
-        return self.item
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
+        """The item to show, and any slots to set besides the language."""
+        return self.item, []
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         lang = reply_language(tracker)
-        send_item(dispatcher, self.item_for(tracker), lang)
-        return [SlotSet("language", lang), *self.remember(tracker)]
-
-    def remember(self, tracker: Tracker) -> list[EventType]:
-        """Slots this action sets besides the language."""
-        return []
+        item, events = self.choose(tracker, lang)
+        send_item(dispatcher, item, lang)
+        return [SlotSet("language", lang), *events]
 
 
 class ActionWelcome(ShowItem):
@@ -100,18 +98,13 @@ class ActionHotlines(ShowItem):
     def name(self) -> str:
         return "action_hotlines"
 
-    def _place(self, tracker: Tracker) -> Any:
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
         library = content().library
         said = library.place_in((tracker.latest_message or {}).get("text") or "")
-        return said or library.places.get(tracker.get_slot("country") or "")
-
-    def item_for(self, tracker: Tracker) -> str:
-        place = self._place(tracker)
-        return place.hotlines if place else self.item
-
-    def remember(self, tracker: Tracker) -> list[EventType]:
-        place = self._place(tracker)
-        return [SlotSet("country", place.country)] if place else []
+        place = said or library.places.get(tracker.get_slot("country") or "")
+        if place is None:
+            return self.item, []
+        return place.hotlines, [SlotSet("country", place.country)]
 
 
 class ActionEmergency(ShowItem):
@@ -174,9 +167,8 @@ class ActionShowItem(ShowItem):
     def name(self) -> str:
         return "action_show_item"
 
-    def item_for(self, tracker: Tracker) -> str:
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
         wanted = tracker.get_slot("item")
-        lang = reply_language(tracker)
         if wanted and content().library.item(wanted, lang):
-            return wanted
-        return "fallback.bad_button"
+            return wanted, []
+        return "fallback.bad_button", []

@@ -11,14 +11,18 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.content import ContentStore, Reply, render
 from bot.flood import FloodGuard
+from bot.health import report
 from bot.language import OTHER, detect, resolve
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.safety import is_emergency
 from bot.storage import UserStore, user_key
+
+if TYPE_CHECKING:
+    from bot.stack import Stack
 
 logger = logging.getLogger(__name__)
 
@@ -77,13 +81,14 @@ def clean_text(text: str) -> str:
 
 class Prayat:
     def __init__(self, content: ContentStore, rasa: RasaClient, users: UserStore,
-                 pepper: bytes, flood: FloodGuard | None = None) -> None:
+                 pepper: bytes, flood: FloodGuard | None = None,
+                 stack: Stack | None = None) -> None:
         self.content = content
         self.rasa = rasa
         self.users = users
         self.pepper = pepper
         self.flood = flood or FloodGuard()
-        self.stack: Any = None  # the servers this process started, if any (for /health)
+        self.stack = stack  # the servers this process started, if any (for the health report)
 
     async def handle(self, incoming: Incoming) -> Answer:
         """The answer to one thing a person did. Answer.replies is empty only for a flood of
@@ -110,7 +115,7 @@ class Prayat:
                 lang = resolve(None, stored, incoming.telegram_language)
                 await self.users.erase(key)
                 return Answer(lang, [render(library, "privacy.deleted", lang)])
-            elif payload not in library.payloads():
+            elif payload not in library.payloads:
                 # An old button from an earlier version, or forged callback data.
                 lang = resolve(None, stored, incoming.telegram_language)
                 return Answer(lang, [render(library, "fallback.bad_button", lang)])
@@ -164,8 +169,6 @@ class Prayat:
         library = self.content.library
         if not incoming.staff:
             return Answer(lang, [render(library, "admin.refused", lang)])
-        from bot.health import report  # the health report imports the core
-
         reply = render(library, "admin.status", lang)
         details = await report(self, self.stack)
         reply["text"] += "\n\n" + "\n".join(f"{k}: {v}" for k, v in details.items())

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.core import Prayat
-from bot.stack import Stack
+if TYPE_CHECKING:
+    from bot.core import Prayat
+    from bot.stack import Stack
 
 
 async def report(prayat: Prayat, stack: Stack | None) -> dict[str, Any]:

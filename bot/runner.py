@@ -30,8 +30,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 @contextlib.asynccontextmanager
 async def open_prayat(settings: Settings) -> AsyncIterator[Prayat]:
     """The core with everything behind it running. With RASA_URL set, that server is used and
-    nothing is started; otherwise the action server and Rasa are started and stopped here.
-    The stack, if started, is `prayat.stack`, for the health report."""
+    nothing is started; otherwise the action server and Rasa are started and stopped here."""
     try:
         content = ContentStore(settings.content_dir, snapshot=settings.content_snapshot)
     except ContentError as error:
@@ -50,9 +49,7 @@ async def open_prayat(settings: Settings) -> AsyncIterator[Prayat]:
         stack.push_async_callback(rasa.close)
         users = UserStore(make_engine(settings.db_url))
         stack.push_async_callback(users.flush)
-        prayat = Prayat(content, rasa, users, settings.secret_pepper())
-        prayat.stack = servers
-        yield prayat
+        yield Prayat(content, rasa, users, settings.secret_pepper(), stack=servers)
 
 
 def _stop_event() -> asyncio.Event:

@@ -13,6 +13,7 @@ import re
 import string
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -150,8 +151,10 @@ class Library:
         button = self.buttons[button_id]
         return button.title or self.button_labels[lang][button_id]
 
-    def payloads(self) -> set[str]:
-        return {b.payload for b in self.buttons.values()}
+    @cached_property
+    def payloads(self) -> frozenset[str]:
+        """Every payload a current button can send (checked on each button press)."""
+        return frozenset(b.payload for b in self.buttons.values())
 
     def place_in(self, text: str) -> Place | None:
         """The place a message names, if any: the longest name found wins ("ប្រទេសចិន" over a
