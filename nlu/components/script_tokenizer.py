@@ -11,8 +11,6 @@ and entity extractors rely on token positions.
 
 from __future__ import annotations
 
-import logging
-import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -22,71 +20,12 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.components.scripts import HAN, KHMER, LATIN, runs
-
-logger = logging.getLogger(__name__)
-
-# Words in Latin (and other alphabetic) runs: letters, digits and the joiners of things like
-# "don't", "$1,500", "1.5k" or "user@example.com".
-_WORD = re.compile(r"\w+(?:[.,'’@&\-]\w+)*", re.UNICODE)
-
-
-def _segment_khmer(run: str) -> list[str]:
-    from khmernltk import word_tokenize
-
-    return word_tokenize(run)
-
-
-def _segment_han(run: str) -> list[str]:
-    import jieba
-
-    return list(jieba.cut(run))
-
-
-def _locate(pieces: list[str], run: str, offset: int) -> list[Token]:
-    """Turn segmenter output back into tokens with offsets into the original message.
-
-    khmer-nltk may rewrite its input (it normalises some characters and emits ' ' tokens), so a
-    piece is searched for from where the last one ended; a piece that cannot be found is skipped,
-    and whatever text is left unclaimed becomes one token, so no letter is ever lost.
-    """
-    tokens: list[Token] = []
-    position = 0
-    for piece in pieces:
-        piece = piece.strip()
-        if not piece:
-            continue
-        found = run.find(piece, position)
-        if found < 0:
-            continue
-        if found > position and run[position:found].strip():
-            gap = run[position:found]
-            tokens.append(Token(gap.strip(), offset + position + gap.index(gap.strip())))
-        tokens.append(Token(piece, offset + found))
-        position = found + len(piece)
-    rest = run[position:]
-    if rest.strip():
-        tokens.append(Token(rest.strip(), offset + position + rest.index(rest.strip())))
-    return tokens
+from nlu.components.segment import segment
 
 
 def tokenize_text(text: str) -> list[Token]:
     """Tokens of a message in any mix of Khmer, Han and Latin script."""
-    tokens: list[Token] = []
-    for script, start, end in runs(text):
-        run = text[start:end]
-        if script == KHMER:
-            tokens.extend(_locate(_segment_khmer(run), run, start))
-        elif script == HAN:
-            tokens.extend(_locate(_segment_han(run), run, start))
-        elif script == LATIN:
-            tokens.extend(Token(m.group(), start + m.start()) for m in _WORD.finditer(run))
-    if not tokens and text.strip():
-        # Only emoji or punctuation: keep the message as one token rather than none, as Rasa's
-        # own tokenizers do, so that the featurizers still see something.
-        stripped = text.strip()
-        tokens.append(Token(stripped, text.index(stripped)))
-    return tokens
+    return [Token(piece.text, piece.start) for piece in segment(text)]
 
 
 @DefaultV1Recipe.register(
