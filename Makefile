@@ -40,10 +40,12 @@ train: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/prayat validate
 
-## eval: held-out and cross-validated intent scores per language, next to Rasa's stock pipeline.
+## eval: held-out and cross-validated intent scores per language, next to Rasa's stock pipeline;
+## then the job-ad checker on its labelled development set.
 eval: $(STAMP)
 	$(BIN)/prayat train
 	$(BIN)/prayat eval
+	$(BIN)/prayat eval-ads
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot actions nlu tests

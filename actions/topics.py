@@ -10,6 +10,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import content, reply_language, send_item
+from actions.screening import reset
+from bot.screening import ANSWER_SLOTS
 
 
 class ShowItem(Action, ABC):
@@ -108,10 +110,16 @@ class ActionHotlines(ShowItem):
 
 
 class ActionEmergency(ShowItem):
+    """Also ends a situation check it interrupts, and forgets that check's answers."""
+
     item = "emergency"
 
     def name(self) -> str:
         return "action_emergency"
+
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
+        unfinished = any(tracker.get_slot(slot) is not None for slot in ANSWER_SLOTS)
+        return self.item, reset() if unfinished else []
 
 
 class ActionChooseLanguage(ShowItem):

@@ -90,6 +90,18 @@ def cmd_content(args: argparse.Namespace) -> int:
     return content_tools.main(args)
 
 
+def cmd_check_ad(args: argparse.Namespace) -> int:
+    from bot.ad_tools import main_check
+
+    return main_check(args)
+
+
+def cmd_eval_ads(args: argparse.Namespace) -> int:
+    from bot.ad_tools import main_eval
+
+    return main_eval(args)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.bench import main
 
@@ -133,6 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--lang", default="km", choices=["km", "en", "zh"])
     content.set_defaults(func=cmd_content)
 
+    check_ad = verbs.add_parser("check-ad", help="check a job ad from stdin and print JSON, or a "
+                                "CSV file of ads (--csv IN --out OUT)")
+    check_ad.add_argument("--csv", metavar="IN", help="a CSV file with a `text` column")
+    check_ad.add_argument("--out", metavar="OUT", help="where to write IN with verdict and flags")
+    check_ad.set_defaults(func=cmd_check_ad)
+    eval_ads = verbs.add_parser("eval-ads", help="the job-ad checker on the labelled development set")
+    eval_ads.add_argument("--json", action="store_true")
+    eval_ads.set_defaults(func=cmd_eval_ads)
+
     bench = verbs.add_parser("bench", help="simulated Telegram users against the real stack")
     bench.add_argument("--users", type=int, default=50)
     bench.add_argument("--messages", type=int, default=10, help="messages per user")
@@ -143,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    quiet = getattr(args, "jsonl", False) or args.verb in ("content",)
+    quiet = getattr(args, "jsonl", False) or args.verb in ("content", "check-ad", "eval-ads")
     _logging(args.verbose, quiet=quiet)
     return args.func(args)
 

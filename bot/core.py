@@ -18,6 +18,7 @@ from bot.flood import FloodGuard
 from bot.health import report
 from bot.language import OTHER, detect, resolve
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.red_flags import looks_like_ad
 from bot.safety import is_emergency
 from bot.storage import UserStore, user_key
 
@@ -40,8 +41,14 @@ COMMANDS = {
     "/sos": "/emergency",
     "/privacy": "/privacy",
     "/delete": "/delete_data",
+    "/check": "/start_screening",
+    "/check_situation": "/start_screening",
+    "/check_ad": "/check_ad",
+    "/ad": "/check_ad",
 }
 EMERGENCY = "/emergency"
+CHECK_AD = "/check_ad"
+AD = "ad"  # metadata key for the text of a job ad (never stored: bot/tracker_store.py)
 UNSUPPORTED_MEDIA = "/unsupported_media"
 # Handled here, never sent to Rasa: sending it would start the conversation that was just erased.
 DELETE_CONFIRMED = "/delete_confirmed"
@@ -61,6 +68,7 @@ class Incoming:
     media: bool = False
     telegram_language: str | None = None
     staff: bool = False  # listed in PRAYAT_ADMIN_IDS: may use staff commands
+    forwarded: bool = False  # forwarded from someone else (a post, a channel, a recruiter)
 
 
 @dataclass
@@ -105,6 +113,7 @@ class Prayat:
         library = self.content.library
 
         emergency = False
+        ad: str | None = None  # a job ad to check
         chosen: str | None = None
         if incoming.button is not None:
             payload = incoming.button
@@ -133,6 +142,9 @@ class Prayat:
                 text = text.lstrip("/") or "?"
                 message, detected = text, detect(text)
                 emergency = is_emergency(text)
+                if looks_like_ad(text, incoming.forwarded):
+                    # Checked, and explained in the person's language, not the ad's.
+                    ad, message, detected = text, CHECK_AD, None
                 if emergency:
                     # Force the intent: the emergency rule then wins over anything the model or
                     # an open form would do.
@@ -149,7 +161,13 @@ class Prayat:
             return Answer(lang, [render(library, "language.unsupported", lang)])
 
         try:
-            replies = await self.rasa.send(key, message, {"language": lang})
+            replies = []
+            if ad is not None and emergency:
+                # Safety first: the emergency answer, then the check of the ad it came with.
+                replies += await self.rasa.send(key, EMERGENCY, {"language": lang})
+                message = CHECK_AD
+            metadata = {"language": lang} if ad is None else {"language": lang, AD: ad}
+            replies += await self.rasa.send(key, message, metadata)
             if not replies:
                 # Every rule ends in an action that answers, so silence means a failure, most
                 # often the action server being down.
@@ -162,6 +180,10 @@ class Prayat:
             # A first message is answered directly; the language choice comes alongside.
             replies.append(render(library, "language.offer", lang))
         await self.users.count("topic", [r["topic"] for r in replies], lang)
+        for reply in replies:
+            # Only tallies (a screening tier, the indicators found): never who or what was said.
+            for kind, values in (reply.pop("counts", None) or {}).items():
+                await self.users.count(kind, values, lang)
         return Answer(lang, replies)
 
     async def _staff(self, command: str, incoming: Incoming, stored: str | None) -> Answer:

@@ -55,6 +55,8 @@ def _as_reply(message: dict[str, Any]) -> Reply | None:
             "content": list(custom.get("content", [])),
             "buttons": list(custom.get("buttons", [])),
             "image": custom.get("image"),
+            # Anonymous counts an action asks the bot to record (taken off before sending).
+            "counts": {str(k): [str(v) for v in vs] for k, vs in (custom.get("counts") or {}).items()},
         }
     if message.get("text"):
         logger.warning("Rasa sent text that did not come from content: %r", message["text"][:80])

@@ -107,7 +107,8 @@ class TelegramFrontEnd:
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         await self._answer(update, context, Incoming(
-            user="", text=message.text or message.caption or ""))
+            user="", text=message.text or message.caption or "",
+            forwarded=message.forward_origin is not None))
 
     async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._answer(update, context, Incoming(user="", media=True))

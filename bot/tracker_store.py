@@ -5,20 +5,33 @@ and keeping no message text.
   can only pass strings, so this subclass takes the whole URL (`url:` in endpoints.yml) instead.
   Conversations then live next to Prayat's tables, where `/delete` and `prayat purge` reach them.
 - What a person typed is not written to the database: the dialogue needs the intent and
-  entities of past turns, not their words. PRAYAT_KEEP_MESSAGE_TEXT=true keeps them (for example
-  while testing new training data with consent).
+  entities of past turns, not their words. Nor is what the bot said (the dialogue needs which
+  action ran, not its text). PRAYAT_KEEP_MESSAGE_TEXT=true keeps both (for example while testing
+  new training data with consent).
+- A job ad sent for checking is needed only in the turn it is checked in: it is never written.
+- The situation check's answers must survive between turns while the check runs, so they are
+  written; when the check ends (result, stop, emergency or leaving it), they are blanked, with
+  the answer entities of that person's turns, so no one can read the answers back.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from bot.screening import ANSWER_SLOTS
 from bot.storage import EVENTS_TABLE  # noqa: F401 - the table this store writes
+
+ANSWER_INTENT = "screening_answer"
+# Slots needed only within one turn, never written.
+TURN_ONLY_SLOTS = {"ad_text"}
+AD_METADATA = "ad"
 
 
 class DatabaseUrlTrackerStore(SQLTrackerStore):
@@ -38,22 +51,70 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         )
         self.keep_text = os.environ.get("PRAYAT_KEEP_MESSAGE_TEXT", "").lower() == "true"
 
+        self._check_ended: set[str] = set()
+
+    async def save(self, tracker: Any) -> None:
+        await super().save(tracker)
+        if tracker.sender_id in self._check_ended:
+            self._check_ended.discard(tracker.sender_id)
+            self._blank_answers(tracker.sender_id)
+
     def _additional_events(self, session: Any, tracker: Any) -> Iterator[Any]:
         for event in super()._additional_events(session, tracker):
-            yield event if self.keep_text else _WithoutText(event)
+            if getattr(event, "key", None) == "screening_answers" and event.value is None:
+                self._check_ended.add(tracker.sender_id)
+            yield _Stored(event, self.keep_text)
+
+    def _blank_answers(self, sender_id: str) -> None:
+        """The answers of a finished check: slot values and the answer entities of user turns."""
+        table = self.SQLEvent
+        with self.session_scope() as session:
+            rows = session.execute(
+                select(table).where(
+                    table.sender_id == sender_id,
+                    ((table.type_name == "slot") & table.action_name.in_(ANSWER_SLOTS))
+                    | ((table.type_name == "user") & (table.intent_name == ANSWER_INTENT)),
+                )
+            ).scalars()
+            for row in rows:
+                data = json.loads(row.data)
+                if data.get("event") == "slot":
+                    data["value"] = None
+                else:
+                    for entities in (data.get("parse_data", {}).get("entities", []),
+                                     data.get("entities") or []):
+                        for entity in entities:
+                            entity["value"] = None
+                row.data = json.dumps(data)
+            session.commit()
 
 
-class _WithoutText:
-    """An event as stored: a user message keeps its intent and entities, not its words."""
+class _Stored:
+    """An event as stored: a user message keeps its intent and entities, not its words; a bot
+    message keeps nothing of what it said; a job ad is never kept."""
 
-    def __init__(self, event: Any) -> None:
+    def __init__(self, event: Any, keep_text: bool) -> None:
         self._event = event
+        self._keep_text = keep_text
         self.type_name = event.type_name
 
     def as_dict(self) -> dict[str, Any]:
         data = self._event.as_dict()
-        if data.get("event") == "user":
+        kind = data.get("event")
+        if kind == "slot" and data.get("name") in TURN_ONLY_SLOTS:
+            data["value"] = None
+        if kind == "user":
+            for holder in (data, data.get("parse_data")):
+                if isinstance(holder, dict) and isinstance(holder.get("metadata"), dict):
+                    holder["metadata"] = {k: v for k, v in holder["metadata"].items()
+                                          if k != AD_METADATA}
+        if self._keep_text:
+            return data
+        if kind == "user":
             data["text"] = None
             if isinstance(data.get("parse_data"), dict):
                 data["parse_data"] = {**data["parse_data"], "text": None}
+        elif kind == "bot":
+            data["text"] = None
+            data["data"] = {}
         return data

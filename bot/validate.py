@@ -1,8 +1,8 @@
 """`prayat validate`: Rasa's own data validation, plus the links between content and dialogue.
 
-Rasa warns about intents with no NLU examples. Four of Prayat's intents are never typed: buttons
-and the bot itself send them as payloads. Those warnings, and only those, are expected; any other
-warning fails the validation, as `rasa data validate --fail-on-warnings` would.
+Rasa warns about intents with no NLU examples. Some of Prayat's intents are never typed:
+buttons and the bot itself send them as payloads. Those warnings, and only those, are expected;
+any other warning fails the validation, as `rasa data validate --fail-on-warnings` would.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from bot.content import PROJECT_ROOT, load_library
 from bot.model import TRAINING_DATA
 
 # Sent as payloads only: by /start, by language buttons, by content buttons and for stickers.
-PAYLOAD_ONLY_INTENTS = {"start", "set_language", "show", "unsupported_media"}
+PAYLOAD_ONLY_INTENTS = {"start", "set_language", "show", "unsupported_media", "screening_answer"}
 # Button payloads the bot answers itself, without Rasa (bot/core.py).
 BOT_PAYLOADS = {"delete_confirmed"}
 _NO_NLU = re.compile(r"The intent '(\w+)' is listed in the domain file, but is not found in the NLU")

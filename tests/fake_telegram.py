@@ -191,6 +191,18 @@ class FakeBotAPI:
         return self._push({"message": self._message(chat_id, language_code, text=text,
                                                     entities=entities)})
 
+    def forward_text(self, chat_id: int, text: str, language_code: str | None = None) -> dict:
+        """The person forwards someone else's message or post (such as a recruiter's ad)."""
+        origin = {"type": "hidden_user", "sender_user_name": "Recruiter", "date": int(time.time())}
+        return self._push({"message": self._message(chat_id, language_code, text=text,
+                                                    forward_origin=origin)})
+
+    def send_photo(self, chat_id: int, caption: str, language_code: str | None = None) -> dict:
+        """A photo with a caption, such as a screenshot of an ad with its text."""
+        photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 640, "height": 480}]
+        return self._push({"message": self._message(chat_id, language_code, photo=photo,
+                                                    caption=caption)})
+
     def edit_text(self, chat_id: int, text: str, language_code: str | None = None) -> dict:
         """The person edits an earlier message of theirs."""
         message = self._message(chat_id, language_code, text=text, edit_date=int(time.time()))

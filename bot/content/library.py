@@ -19,13 +19,20 @@ from typing import Any
 
 from bot import LANGUAGES
 from bot.content.yamlfile import LineDict, YamlError, load
+from bot.screening import Screening, item_ids
+from bot.screening import parse as parse_screening
 from nlu.components.scripts import HAN, KHMER, LATIN, script_counts
 
 # Files in content/<lang>/ that are catalogues rather than text items.
 BUTTON_LABELS = "buttons.yml"
 CONTACT_NAMES = "contacts.yml"
 LABELS = "labels.yml"
-CATALOGUES = {BUTTON_LABELS, CONTACT_NAMES, LABELS}
+RED_FLAG_WORDS = "red_flags.yml"
+CATALOGUES = {BUTTON_LABELS, CONTACT_NAMES, LABELS, RED_FLAG_WORDS}
+CURRENCIES = {"USD", "KHR", "CNY", "THB"}
+PAY_PERIODS = {"month", "day"}
+# Signs the job-ad checker finds by itself rather than by words (bot/red_flags.py).
+COMPUTED_FLAGS = {"high_pay", "chat_only_contact", "no_company"}
 
 ITEM_KEYS = {"text", "review", "reviewer", "reviewed_on", "buttons", "contacts", "sources",
              "image", "image_alt", "audio"}
@@ -121,6 +128,13 @@ class Place:
     names: tuple[str, ...]  # lower-cased spellings, in any script
 
 
+@dataclass(frozen=True)
+class RedFlagRules:
+    weights: dict[str, int]  # sign -> weight
+    high_risk: int  # total weight from which an ad is high risk
+    pay_above: dict[str, dict[str, float]]  # period -> currency -> amount
+
+
 @dataclass
 class Library:
     """One consistent version of all content. Treat it as read-only once loaded."""
@@ -134,6 +148,9 @@ class Library:
     places: dict[str, Place] = field(default_factory=dict)  # country code -> place
     contact_names: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    screening: Screening | None = None  # the situation check's questions and rules
+    red_flags: RedFlagRules | None = None  # the job-ad checker's signs, weights and thresholds
+    red_flag_words: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # lang -> sign -> phrases
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -222,9 +239,13 @@ class _Loader:
                     self.load_contact_names(path, lang)
                 elif path.name == LABELS:
                     self.load_labels(path, lang)
+                elif path.name == RED_FLAG_WORDS:
+                    self.load_red_flag_words(path, lang)
                 else:
                     self.load_items(path, lang)
         self.load_places(root / "places.yml")
+        self.load_screening(root / "screening.yml")
+        self.load_red_flags(root / "red_flags.yml")
         self.check_parity()
         self.check_catalogues()
         self.check_references()
@@ -306,6 +327,92 @@ class _Loader:
                 continue
             names = tuple(str(n).casefold() for n in entry["names"] if str(n).strip())
             self.lib.places[code] = Place(code, hotlines, names)
+
+    def load_screening(self, path: Path) -> None:
+        if not path.exists():
+            self.problem(path, 1, "missing: the situation check's questions and rules")
+            return
+        data = self.read(path)
+        if data is None:
+            return
+        screening, problems = parse_screening(data, data.line_of)
+        for line, message in problems:
+            self.problem(path, line, message)
+        if screening is None:
+            return
+        for indicator, entry in data["indicators"].items():
+            source = entry.get("source") if isinstance(entry, dict) else None
+            if source not in self.lib.sources:
+                self.problem(path, data.line_of("indicators"), f"indicator {indicator!r}: source "
+                             f"{source!r} is not in sources.yml")
+        # An item missing in some languages only is reported by the parity check.
+        written = set().union(*self.seen_items.values()) if self.seen_items else set()
+        missing = sorted(item_ids(screening) - written)
+        if missing:
+            self.problem(path, 1, "the situation check needs these items in content/<lang>/"
+                         f"screening.yml: {', '.join(missing)}")
+        self.lib.screening = screening
+
+    def load_red_flags(self, path: Path) -> None:
+        if not path.exists():
+            self.problem(path, 1, "missing: the job-ad checker's signs and thresholds")
+            return
+        data = self.read(path)
+        if data is None:
+            return
+        weights: dict[str, int] = {}
+        flags = data.get("flags")
+        if not isinstance(flags, dict) or not flags:
+            self.problem(path, data.line_of("flags"), "`flags` must list the signs with their weight")
+            flags = {}
+        for flag, entry in flags.items():
+            weight = entry.get("weight") if isinstance(entry, dict) else None
+            if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
+                self.problem(path, data.line_of("flags"), f"sign {flag!r} needs a `weight`, a whole "
+                             "number, 1 or more")
+                continue
+            weights[str(flag)] = weight
+        verdict = data.get("verdict")
+        high_risk = verdict.get("high_risk") if isinstance(verdict, dict) else None
+        if not isinstance(high_risk, int) or isinstance(high_risk, bool) or high_risk < 1:
+            self.problem(path, data.line_of("verdict"), "`verdict.high_risk` must be a whole number")
+        pay_above: dict[str, dict[str, float]] = {}
+        pay = data.get("pay_above")
+        if not isinstance(pay, dict) or set(pay) != PAY_PERIODS:
+            self.problem(path, data.line_of("pay_above"), "`pay_above` needs `month` and `day`")
+            pay = {}
+        for period, amounts in pay.items():
+            if not isinstance(amounts, dict) or set(amounts) != CURRENCIES or not all(
+                    isinstance(v, (int, float)) and v > 0 for v in amounts.values()):
+                self.problem(path, data.line_of("pay_above"), f"`pay_above.{period}` needs an amount "
+                             f"for each of {', '.join(sorted(CURRENCIES))}")
+                continue
+            pay_above[period] = {k: float(v) for k, v in amounts.items()}
+        written = set().union(*self.seen_items.values()) if self.seen_items else set()
+        missing = sorted(f"ad_check.flag.{f}" for f in weights if f"ad_check.flag.{f}" not in written)
+        if missing:
+            self.problem(path, 1, "each sign needs its explanation in content/<lang>/ad_check.yml: "
+                         + ", ".join(missing))
+        for lang, words in self.lib.red_flag_words.items():
+            for flag in sorted(set(words) - set(weights)):
+                self.problem(self.lib.root / lang / RED_FLAG_WORDS, 1, f"words for unknown sign "
+                             f"{flag!r} (signs: {', '.join(sorted(weights))})")
+        if len(weights) == len(flags) and isinstance(high_risk, int) and len(pay_above) == 2:
+            self.lib.red_flags = RedFlagRules(weights, high_risk, pay_above)
+
+    def load_red_flag_words(self, path: Path, lang: str) -> None:
+        data = self.read(path) or LineDict()
+        words: dict[str, tuple[str, ...]] = {}
+        for flag, phrases in data.items():
+            line = data.line_of(flag)
+            if flag in COMPUTED_FLAGS:
+                self.problem(path, line, f"{flag!r} is found by the program, not by words")
+            elif not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip()
+                                                          for p in phrases or []):
+                self.problem(path, line, f"{flag!r} must be a list of words or phrases")
+            else:
+                words[str(flag)] = tuple(p.strip() for p in phrases)
+        self.lib.red_flag_words[lang] = words
 
     def parse_contact(self, path: Path, cid: str, entry: LineDict, line: int) -> Contact | None:
         ok = True

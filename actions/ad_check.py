@@ -1,0 +1,86 @@
+"""The job-ad checker in the chat: "/check_ad" then the ad, or an ad pasted or forwarded on its own
+(the bot sends it as metadata with the check_ad intent). The reply is always in the person's
+language, whatever the ad's; the ad itself is never stored (bot/tracker_store.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import content, reply_language, send_item
+from bot.content import render
+from bot.red_flags import MIN_FORWARDED_AD, checker_for
+
+AD_METADATA = "ad"
+
+
+def _ad_in_metadata(tracker: Tracker) -> str | None:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            ad = (event.get("metadata") or {}).get(AD_METADATA)
+            return ad if isinstance(ad, str) and ad.strip() else None
+    return None
+
+
+class ValidateAdForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_ad_form"
+
+    async def extract_ad_text(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        """An ad the bot recognised (pasted or forwarded) comes as metadata, not as typed text."""
+        ad = _ad_in_metadata(tracker)
+        return {"ad_text": ad} if ad else {}
+
+    def validate_ad_text(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: dict[str, Any]) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if len(text) >= MIN_FORWARDED_AD or text == _ad_in_metadata(tracker):
+            return {"ad_text": text}
+        send_item(dispatcher, "ad_check.not_an_ad", reply_language(tracker))
+        return {"ad_text": None}
+
+
+class AskAdText(Action):
+    def name(self) -> str:
+        return "action_ask_ad_text"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        lang = reply_language(tracker)
+        if tracker.get_slot("requested_slot") != "ad_text":  # not again after "too short"
+            send_item(dispatcher, "ad_check.ask", lang)
+        return [SlotSet("language", lang)]
+
+
+class ActionAdResult(Action):
+    """The verdict, each sign with the ad's own words and why it matters, then what to check and
+    whom to ask. "No warning signs found" still says what to check: an ad is never called safe."""
+
+    def name(self) -> str:
+        return "action_ad_result"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        library = content().library
+        lang = reply_language(tracker)
+        check = checker_for(library).check(tracker.get_slot("ad_text") or "")
+        reply = render(library, f"ad_check.result.{check.verdict}", lang)
+        if check.flags:
+            lines = [library.items[lang]["ad_check.found"].text]
+            for flag in check.flags:
+                line = f"• {library.items[lang][f'ad_check.flag.{flag.id}'].text}"
+                if flag.evidence:
+                    line += f"\n   “{' '.join(flag.evidence.split())[:80]}”"
+                lines.append(line)
+            reply["text"] += "\n\n" + "\n".join(lines)
+            reply["content"] += [f"ad_check.flag.{flag.id}" for flag in check.flags]
+        reply["counts"] = {"ad_check.verdict": [check.verdict],
+                           "ad_check.flag": [flag.id for flag in check.flags]}
+        dispatcher.utter_message(json_message=reply)
+        dispatcher.utter_message(json_message=render(library, "ad_check.next", lang))
+        return [SlotSet("language", lang), SlotSet("ad_text", None)]

@@ -1,0 +1,253 @@
+"""The situation check: a Rasa form whose questions, order and result rules come from content.
+
+The form asks, in turn: whose situation it is, what kind of situation, where the person is now
+(skipped when already known), then the questions for that kind of situation one by one. The
+answers are kept in a slot only until the result; then they are cleared, and the tracker store
+blanks them in the database (bot/tracker_store.py). Only the tier and the indicator ids are
+counted, anonymously.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import content, reply_language, send_item
+from bot.content import render
+from bot.content.library import Library
+from bot.screening import ANSWER_SLOTS, ANSWERS, WHO, Screening, assess
+
+DONE = "done"
+OTHER_PLACE = "OTHER"
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def reset() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in ANSWER_SLOTS]
+
+
+def _who(tracker: Tracker) -> str:
+    who = tracker.get_slot("screening_who")
+    return who if who in WHO else "self"
+
+
+def _answers(tracker: Tracker) -> dict[str, str]:
+    answers = tracker.get_slot("screening_answers")
+    return dict(answers) if isinstance(answers, dict) else {}
+
+
+def _rules() -> tuple[Library, Screening]:
+    library = content().library
+    if library.screening is None:  # the checker refuses such content, so this is a bug
+        raise RuntimeError("content has no situation check rules")
+    return library, library.screening
+
+
+def typed_answer(library: Library, text: str) -> str | None:
+    """A typed "yes", "បាទ" or "是" read as the button with that label, in any language."""
+    said = _NOT_WORD.sub(" ", text.casefold()).strip()
+    if not said:
+        return None
+    for answer in ANSWERS:
+        for labels in library.button_labels.values():
+            label = labels.get(f"screening.{answer}", "")
+            words = {_NOT_WORD.sub(" ", part.casefold()).strip() for part in re.split(r"[/,、]", label)}
+            if said in words - {""}:
+                return answer
+    return None
+
+
+class ValidateScreeningForm(FormValidationAction):
+    """Checks each answer; anything that is not one of the offered choices gets a short hint and
+    the same question again, so nothing typed by mistake is taken as an answer."""
+
+    def name(self) -> str:
+        return "validate_screening_form"
+
+    async def extract_country(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A place named at any point ("my daughter is in Myawaddy") answers "where?" early."""
+        if tracker.get_slot("country"):
+            return {}
+        place = content().library.place_in((tracker.latest_message or {}).get("text") or "")
+        return {"country": place.country} if place else {}
+
+    def _hint(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, Any]:
+        send_item(dispatcher, "screening.use_buttons", reply_language(tracker))
+        return {slot: None}
+
+    def validate_screening_who(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        if value in WHO:
+            return {"screening_who": value}
+        return self._hint(dispatcher, tracker, "screening_who")
+
+    def validate_screening_kind(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        _, screening = _rules()
+        if value in screening.situations:
+            return {"screening_kind": value}
+        return self._hint(dispatcher, tracker, "screening_kind")
+
+    def validate_country(self, value: Any, dispatcher: CollectingDispatcher,
+                         tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        library = content().library
+        if value in library.places or value == OTHER_PLACE:
+            return {"country": value}
+        place = library.place_in(str(value or ""))
+        if place:
+            return {"country": place.country}
+        return self._hint(dispatcher, tracker, "country")
+
+    def validate_screening_answer(self, value: Any, dispatcher: CollectingDispatcher,
+                                  tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        library, screening = _rules()
+        kind = tracker.get_slot("screening_kind")
+        answers = _answers(tracker)
+        question = screening.next_question(kind, answers)
+        if question is None:
+            return {"screening_answer": DONE}
+        answer = value if value in ANSWERS else typed_answer(library, str(value or ""))
+        if answer is None:
+            return self._hint(dispatcher, tracker, "screening_answer")
+        answers[question] = answer
+        finished = screening.next_question(kind, answers) is None
+        return {"screening_answers": answers, "screening_answer": DONE if finished else None}
+
+
+class AskScreeningWho(Action):
+    """Opens the check: what it is, how to hide the chat, then "whose situation is it?"."""
+
+    def name(self) -> str:
+        return "action_ask_screening_who"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        lang = reply_language(tracker)
+        if tracker.get_slot("requested_slot") != "screening_who":  # not a repeat after a hint
+            send_item(dispatcher, "screening.start", lang)
+        send_item(dispatcher, "screening.who", lang)
+        return [SlotSet("language", lang)]
+
+
+class AskScreeningKind(Action):
+    def name(self) -> str:
+        return "action_ask_screening_kind"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        send_item(dispatcher, f"screening.kind.{_who(tracker)}", reply_language(tracker))
+        return []
+
+
+class AskCountry(Action):
+    def name(self) -> str:
+        return "action_ask_country"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        send_item(dispatcher, f"screening.where.{_who(tracker)}", reply_language(tracker))
+        return []
+
+
+class AskScreeningAnswer(Action):
+    """The next question for this kind of situation, numbered ("3/9")."""
+
+    def name(self) -> str:
+        return "action_ask_screening_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        library, screening = _rules()
+        lang = reply_language(tracker)
+        kind = tracker.get_slot("screening_kind")
+        answers = _answers(tracker)
+        question = screening.next_question(kind, answers)
+        if question is None:  # nothing left to ask: the form completes on the next turn
+            send_item(dispatcher, "screening.use_buttons", lang)
+            return []
+        reply = render(library, f"screening.q.{question}.{_who(tracker)}", lang)
+        number, total = screening.progress(kind, answers)
+        reply["text"] = f"{number}/{total} · {reply['text']}"
+        dispatcher.utter_message(json_message=reply)
+        return []
+
+
+class ActionScreeningResult(Action):
+    """The tier, each sign found in one line, what to find out, that this is not a legal
+    finding; then the contacts for where the person is now and what to say when calling."""
+
+    def name(self) -> str:
+        return "action_screening_result"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        library, screening = _rules()
+        lang = reply_language(tracker)
+        who = _who(tracker)
+        kind = tracker.get_slot("screening_kind")
+        result = assess(screening, kind, _answers(tracker))
+
+        reply = render(library, f"screening.result.{result.tier}.{who}", lang)
+        sections = [reply["text"]]
+        for heading, questions in (("screening.found", result.signs),
+                                   ("screening.unsure", result.unsure)):
+            if questions:
+                lines = [library.items[lang][heading].text]
+                lines += [f"• {library.items[lang][f'screening.sign.{q}'].text}" for q in questions]
+                sections.append("\n".join(lines))
+        not_legal = render(library, "screening.not_legal", lang)
+        sections.append(not_legal["text"])
+        reply["text"] = "\n\n".join(sections)
+        reply["buttons"] = not_legal["buttons"]
+        reply["content"] += [f"screening.sign.{q}" for q in result.signs] + not_legal["content"]
+        reply["counts"] = {"screening.tier": [result.tier],
+                           "screening.indicator": result.indicators(screening)}
+        dispatcher.utter_message(json_message=reply)
+
+        place = library.places.get(tracker.get_slot("country") or "")
+        contacts = render(library, place.hotlines if place else "hotlines.abroad", lang)
+        calling = render(library, "screening.calling", lang)
+        contacts["text"] += "\n\n" + calling["text"]
+        contacts["content"] += calling["content"]
+        dispatcher.utter_message(json_message=contacts)
+        return [SlotSet("language", lang), *reset()]
+
+
+class ActionScreeningStopped(Action):
+    def name(self) -> str:
+        return "action_screening_stopped"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        send_item(dispatcher, "screening.stopped", reply_language(tracker))
+        return reset()
+
+
+class ActionScreeningExpired(Action):
+    """An answer button pressed after its check ended (finished, stopped, or interrupted)."""
+
+    def name(self) -> str:
+        return "action_screening_expired"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        send_item(dispatcher, "screening.expired", reply_language(tracker))
+        return []
+
+
+class ActionScreeningReset(Action):
+    """Clears a check left unfinished (says nothing): before a new check starts, and when a menu
+    button takes the person elsewhere."""
+
+    def name(self) -> str:
+        return "action_screening_reset"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        return reset() if any(tracker.get_slot(s) is not None for s in ANSWER_SLOTS) else []
