@@ -110,3 +110,19 @@ async def test_asking_to_check_an_ad_in_words(telegram, content, lang, words):
     telegram.send_text(chat, words)
     [ask] = (await telegram.wait_for(chat, 2))[1:]
     assert shown(ask) == item(content, "ad_check.ask", lang)
+
+
+async def test_an_ad_forwarded_during_the_situation_check_is_checked(telegram, content):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code="en")
+    await telegram.wait_for(chat, 1)
+    telegram.send_text(chat, "/check")
+    await telegram.wait_for(chat, 3)
+    telegram.press_button(chat, '/screening_answer{"answer":"self"}')
+    await telegram.wait_for(chat, 4)
+    telegram.forward_text(chat, CHINESE_AD)
+    result, advice = (await telegram.wait_for(chat, 6))[4:]
+    assert shown(result).startswith(item(content, "ad_check.result.high_risk", "en"))
+    telegram.press_button(chat, '/screening_answer{"answer":"working"}')  # the check has ended
+    [expired] = (await telegram.wait_for(chat, 7))[6:]
+    assert shown(expired) == item(content, "screening.expired", "en")
