@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run chat test test-fast train validate eval lint content-check bench clean
+.PHONY: run chat test test-fast train validate eval lint content-check bench cards fonts clean
 
 $(STAMP): pyproject.toml scripts/find-python
 	@python=$$(scripts/find-python) && echo "Using $$python" && \
@@ -16,14 +16,14 @@ $(STAMP): pyproject.toml scripts/find-python
 	@touch $(STAMP)
 
 ## run: the bot. Telegram if TELEGRAM_BOT_TOKEN is set, otherwise a chat in this terminal.
-run: $(STAMP)
+run: $(STAMP) fonts
 	$(BIN)/prayat run
 
 chat: $(STAMP)
 	$(BIN)/prayat chat
 
 ## test: the whole suite, against the real Rasa model and servers (trains the model if needed).
-test: $(STAMP)
+test: $(STAMP) fonts
 	$(BIN)/ruff check bot actions nlu tests
 	$(BIN)/prayat content check
 	$(BIN)/prayat validate
@@ -52,6 +52,14 @@ lint: $(STAMP)
 
 content-check: $(STAMP)
 	$(BIN)/prayat content check
+
+## cards: the outreach cards and A4 handouts for printing, in var/cards-print/.
+cards: $(STAMP) fonts
+	$(BIN)/prayat cards --out var/cards-print
+
+## fonts: Khmer OS and Noto Sans CJK for the cards (Debian packages, installed if missing).
+fonts:
+	@scripts/ensure-fonts
 
 bench: $(STAMP)
 	$(BIN)/prayat train

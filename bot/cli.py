@@ -102,6 +102,18 @@ def cmd_eval_ads(args: argparse.Namespace) -> int:
     return main_eval(args)
 
 
+def cmd_cards(args: argparse.Namespace) -> int:
+    from bot.cards import main
+
+    return main(args)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.report import main
+
+    return main(args)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.bench import main
 
@@ -154,6 +166,18 @@ def build_parser() -> argparse.ArgumentParser:
     eval_ads.add_argument("--json", action="store_true")
     eval_ads.set_defaults(func=cmd_eval_ads)
 
+    cards = verbs.add_parser("cards", help="draw the outreach cards as PNG files and an A4 PDF "
+                             "handout per language")
+    cards.add_argument("--lang", action="append", choices=["km", "en", "zh"],
+                       help="a language (repeat for more; default: all three)")
+    cards.add_argument("--out", required=True, help="the folder to write them to")
+    cards.set_defaults(func=cmd_cards)
+
+    report = verbs.add_parser("report", help="an HTML report of the anonymous counts, with charts")
+    report.add_argument("--since", default="30d", help="30d, 8w, 6m or a date (default: 30d)")
+    report.add_argument("--out", default="prayat-report.html", help="the HTML file to write")
+    report.set_defaults(func=cmd_report)
+
     bench = verbs.add_parser("bench", help="simulated Telegram users against the real stack")
     bench.add_argument("--users", type=int, default=50)
     bench.add_argument("--messages", type=int, default=10, help="messages per user")
@@ -164,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    quiet = getattr(args, "jsonl", False) or args.verb in ("content", "check-ad", "eval-ads")
+    quiet = getattr(args, "jsonl", False) or args.verb in ("content", "check-ad", "eval-ads", "cards")
     _logging(args.verbose, quiet=quiet)
     return args.func(args)
 

@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.content import ContentStore, Reply, render
+from bot.content import ContentStore, Reply, render, voice
+from bot.content.library import LISTEN
 from bot.flood import FloodGuard
 from bot.health import report
 from bot.language import OTHER, detect, resolve
@@ -120,6 +121,12 @@ class Prayat:
             match = _SET_LANGUAGE.match(payload)
             if match:
                 chosen = match.group(1)
+            elif (listen := LISTEN.match(payload)) and payload in library.payloads:
+                # A recording for people who read little: sent by the bot, no dialogue needed.
+                lang = resolve(None, stored, incoming.telegram_language)
+                if library.item(listen.group(1), lang) and library.items[lang][listen.group(1)].audio:
+                    return Answer(lang, [voice(library, listen.group(1), lang)])
+                return Answer(lang, [render(library, "fallback.bad_button", lang)])
             elif payload == DELETE_CONFIRMED:
                 lang = resolve(None, stored, incoming.telegram_language)
                 await self.users.erase(key)
@@ -179,6 +186,8 @@ class Prayat:
         if not known and not chosen and replies[0]["topic"] not in ("welcome", "language"):
             # A first message is answered directly; the language choice comes alongside.
             replies.append(render(library, "language.offer", lang))
+        if self.users.first_today(key):
+            await self.users.count("conversation", ["person"], lang)  # conversations per day
         await self.users.count("topic", [r["topic"] for r in replies], lang)
         for reply in replies:
             # Only tallies (a screening tier, the indicators found): never who or what was said.

@@ -24,7 +24,7 @@ from bot.telegram import TelegramFrontEnd
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer"]
 
 
 @contextlib.asynccontextmanager
@@ -118,6 +118,8 @@ def _show(answer: Answer, out: TextIO) -> list[str]:
     payloads: list[str] = []
     for reply in answer.replies:
         out.write(f"\nprayat [{answer.lang} · {reply['topic']}]\n{reply['text']}\n")
+        if reply.get("voice"):
+            out.write(f"  (a voice message: content/{answer.lang}/{reply['voice']})\n")
         for button in reply["buttons"]:
             payloads.append(button["payload"])
             out.write(f"  [{len(payloads)}] {button['title']}\n")

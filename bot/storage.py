@@ -112,6 +112,9 @@ class UserStore:
         self._counts: list[dict[str, Any]] = []
         self._flushed_at = time.monotonic()
         self.flush_every = flush_every
+        # People whose first message today was just looked up (to count conversations per day);
+        # taken off at once by first_today(), so no key stays here.
+        self._first_today: set[str] = set()
 
     def _language(self, key: str) -> tuple[bool, str | None]:
         today = dt.date.today()
@@ -121,7 +124,16 @@ class UserStore:
             if row is not None and row.last_seen != today:  # at most one write a day per person
                 conn.execute(users.update().where(users.c.id == key).values(last_seen=today))
                 conn.commit()
+        if row is None or row.last_seen != today:
+            self._first_today.add(key)
         return (row is not None, row.language if row else None)
+
+    def first_today(self, key: str) -> bool:
+        """Whether the message just looked up is this person's first today (asked once)."""
+        if key in self._first_today:
+            self._first_today.discard(key)
+            return True
+        return False
 
     def _set_language(self, key: str, language: str | None, only_if_new: bool) -> None:
         with self.engine.begin() as conn:

@@ -10,7 +10,7 @@ import asyncio
 import html
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -21,14 +21,15 @@ from telegram.ext import (
     filters,
 )
 
+from bot.cards import CardCache
 from bot.content import Reply
 from bot.core import Incoming, Prayat
+from bot.keyboards import keyboard
+from bot.outreach import OutreachDesk
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-# Buttons with titles this short share a row (three languages, say); longer ones get a row each.
-_SHORT_TITLE = 12
-_ROW = 3
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 MEDIA = (
@@ -63,26 +64,13 @@ def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[
     return chunks or [""]
 
 
-def keyboard(buttons: list[dict[str, str]]) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    rows: list[list[InlineKeyboardButton]] = []
-    for button in buttons:
-        key = InlineKeyboardButton(button["title"], callback_data=button["payload"])
-        short = len(button["title"]) <= _SHORT_TITLE
-        if short and rows and len(rows[-1]) < _ROW and all(
-            len(b.text) <= _SHORT_TITLE for b in rows[-1]
-        ):
-            rows[-1].append(key)
-        else:
-            rows.append([key])
-    return InlineKeyboardMarkup(rows)
-
-
 class TelegramFrontEnd:
-    def __init__(self, prayat: Prayat, staff_ids: frozenset[int] = frozenset()) -> None:
+    def __init__(self, prayat: Prayat, staff_ids: frozenset[int] = frozenset(),
+                 cards: CardCache | None = None) -> None:
         self.prayat = prayat
         self.staff_ids = staff_ids
+        self.outreach = OutreachDesk(prayat, cards or CardCache(Settings().data_dir / "cards"),
+                                     staff_ids)
         # One lock per chat with messages in flight, dropped when the chat goes quiet.
         self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
@@ -96,6 +84,8 @@ class TelegramFrontEnd:
             # Retries 429s as Telegram asks (retry_after) and keeps under its send limits.
             builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
         app = builder.build()
+        for handler in self.outreach.handlers():  # the quiz and group sessions come first
+            app.add_handler(handler)
         app.add_handler(CallbackQueryHandler(self.on_button))
         # An edited message is answered as a new one: a fixed typo may be the message that matters.
         app.add_handler(MessageHandler(
@@ -106,9 +96,20 @@ class TelegramFrontEnd:
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
+        chat = update.effective_chat
+        if chat is not None and chat.type != "private" and not self._for_the_bot(message, context):
+            return  # in a group, only commands and replies to the bot are answered
         await self._answer(update, context, Incoming(
             user="", text=message.text or message.caption or "",
             forwarded=message.forward_origin is not None))
+
+    @staticmethod
+    def _for_the_bot(message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        text = message.text or ""
+        if text.startswith("/"):
+            return True
+        replied = message.reply_to_message
+        return bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
 
     async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._answer(update, context, Incoming(user="", media=True))
@@ -143,6 +144,9 @@ class TelegramFrontEnd:
 
     async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply,
                     lang: str) -> None:
+        if reply.get("voice"):
+            await self._send_voice(context, chat_id, reply, lang)
+            return
         if reply.get("image"):
             await self._send_image(context, chat_id, reply, lang)
         chunks = split_message(reply["text"])
@@ -167,6 +171,15 @@ class TelegramFrontEnd:
                 await context.bot.send_photo(chat_id, photo, caption=caption)
         except OSError as error:
             logger.error("Image %s for %s not sent: %s", path, reply["content"], error)
+
+    async def _send_voice(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply,
+                          lang: str) -> None:
+        path = self.prayat.content.library.root / lang / reply["voice"]
+        try:
+            with path.open("rb") as recording:
+                await context.bot.send_voice(chat_id, recording)
+        except OSError as error:
+            logger.error("Recording %s for %s not sent: %s", path, reply["content"], error)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.error("Error while handling an update", exc_info=context.error)

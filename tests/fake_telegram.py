@@ -20,8 +20,8 @@ TOKEN = "123456:TEST-token-for-the-fake-bot-api"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Prayat", "username": "prayat_test_bot",
             "can_join_groups": True, "can_read_all_group_messages": False,
             "supports_inline_queries": False}
-_JSON_FIELDS = {"reply_markup", "allowed_updates", "link_preview_options", "entities",
-                "reply_parameters", "commands", "options"}
+_JSON_FIELDS = {"reply_markup", "options", "correct_option_ids", "allowed_updates", "link_preview_options", "entities",
+                "reply_parameters", "commands"}
 
 
 @dataclass
@@ -147,6 +147,27 @@ class FakeBotAPI:
     async def api_sendPhoto(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
         return self._record_message("sendPhoto", params)
 
+    async def api_sendVoice(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        return self._record_message("sendVoice", params)
+
+    async def api_sendPoll(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        sent = Sent("sendPoll", params)
+        self.sent.append(sent)
+        self._new_sent.set()
+        options = params.get("options") or []
+        poll = {"id": f"poll-{next(self._message_ids)}", "question": params.get("question"),
+                "options": [{"text": o if isinstance(o, str) else o.get("text"), "voter_count": 0,
+                             "persistent_id": str(i)} for i, o in enumerate(options)],
+                "total_voter_count": 0, "is_closed": False,
+                "is_anonymous": params.get("is_anonymous") in (True, "true", "True"),
+                "type": params.get("type", "regular"), "allows_multiple_answers": False,
+                "allows_revoting": False, "members_only": False,
+                "correct_option_ids": list(params.get("correct_option_ids") or [])}
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": sent.chat_id, "type": "private"}, "from": BOT_USER, "poll": poll}
+        sent.params["poll_id"] = poll["id"]
+        return self._ok(message)
+
     async def api_answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
         self.sent.append(Sent("answerCallbackQuery", params))
         return self._ok(True)
@@ -226,8 +247,34 @@ class FakeBotAPI:
         return self._push({"callback_query": query})
 
     def messages_to(self, chat_id: int) -> list[Sent]:
-        return [s for s in self.sent if s.method in ("sendMessage", "sendPhoto")
-                and s.chat_id == chat_id]
+        return [s for s in self.sent if s.method in ("sendMessage", "sendPhoto", "sendPoll",
+                                                     "sendVoice") and s.chat_id == chat_id]
+
+    def send_group_text(self, group_id: int, user_id: int, text: str,
+                        language_code: str | None = None) -> dict:
+        """A member of a group writes in it (a command, or just chatting)."""
+        entities = []
+        if text.startswith("/"):
+            entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": group_id, "type": "group", "title": "Village session"},
+                   "from": self._user(user_id, language_code), "text": text, "entities": entities}
+        return self._push({"message": message})
+
+    def press_group_button(self, group_id: int, user_id: int, data: str) -> dict:
+        """Someone in a group presses an inline button under the bot's last message there."""
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": group_id, "type": "group", "title": "Village session"},
+                   "from": BOT_USER, "text": "…"}
+        query = {"id": str(next(self._update_ids) * 7919), "chat_instance": str(group_id),
+                 "from": self._user(user_id, None), "message": message, "data": data}
+        return self._push({"callback_query": query})
+
+    def answer_poll(self, poll_id: str, user_id: int, option: int) -> dict:
+        """Someone answers a (non-anonymous) poll."""
+        return self._push({"poll_answer": {"poll_id": poll_id, "user": self._user(user_id, None),
+                                           "option_ids": [option],
+                                           "option_persistent_ids": [str(option)]}})
 
     async def wait_for(self, chat_id: int, count: int, timeout: float = 30.0) -> list[Sent]:
         """Wait until the bot has sent `count` messages to the chat; return them all."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from bot.telegram import keyboard, split_message
+from bot.keyboards import keyboard
+from bot.telegram import split_message
 
 
 def test_short_text_is_one_message():

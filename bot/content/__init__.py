@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from bot.content.library import Library, Problem, load_library
-from bot.content.render import Reply, render
+from bot.content.render import Reply, render, voice
 from bot.content.store import ContentError, ContentStore
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -11,5 +11,5 @@ CONTENT_ROOT = PROJECT_ROOT / "content"
 
 __all__ = [
     "CONTENT_ROOT", "PROJECT_ROOT", "ContentError", "ContentStore", "Library", "Problem", "Reply",
-    "load_library", "render",
+    "load_library", "render", "voice",
 ]

@@ -28,7 +28,14 @@ BUTTON_LABELS = "buttons.yml"
 CONTACT_NAMES = "contacts.yml"
 LABELS = "labels.yml"
 RED_FLAG_WORDS = "red_flags.yml"
-CATALOGUES = {BUTTON_LABELS, CONTACT_NAMES, LABELS, RED_FLAG_WORDS}
+CARD_TEXTS = "cards.yml"
+QUIZ = "quiz.yml"
+CATALOGUES = {BUTTON_LABELS, CONTACT_NAMES, LABELS, RED_FLAG_WORDS, CARD_TEXTS, QUIZ}
+ICONS = {"warning", "money", "briefcase", "no_experience", "plane", "map_pin", "passport", "chat",
+         "clock", "building", "ring", "phone", "shield", "people"}
+COLOURS = {"red", "blue", "green"}
+# Telegram's limits for a quiz poll.
+POLL_QUESTION, POLL_OPTION, POLL_EXPLANATION, POLL_OPTIONS = 300, 100, 200, (2, 10)
 CURRENCIES = {"USD", "KHR", "CNY", "THB"}
 PAY_PERIODS = {"month", "day"}
 # Signs the job-ad checker finds by itself rather than by words (bot/red_flags.py).
@@ -48,8 +55,13 @@ REQUIRED_LABELS = {
     "sms.yes", "sms.no", "sms.only", "no_credit", "checked", "unconfirmed", "unconfirmed.website",
     "not_checked", "languages",
     "lang.km", "lang.en", "lang.zh", "website",
+    "summary.participants", "summary.questions", "summary.missed", "summary.missed_line",
+    "summary.language", "listen",
 }
-LABEL_PLACEHOLDERS = {"checked": {"date"}, "languages": {"languages"}, "website": {"website"}}
+LABEL_PLACEHOLDERS = {"checked": {"date"}, "languages": {"languages"}, "website": {"website"},
+                      "summary.participants": {"count"}, "summary.questions": {"count"},
+                      "summary.missed_line": {"question", "wrong", "answered"},
+                      "summary.language": {"language"}}
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{1,18}[0-9]$")
 MAX_TEXT = 3500  # Telegram allows 4,096 per message; contacts are appended below the text
 MAX_MESSAGE = 4096
@@ -58,6 +70,12 @@ STALE_AFTER = dt.timedelta(days=183)
 NUMBER = re.compile(r"\d+(?:[,.]\d+)*")
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 SHOW_ITEM = re.compile(r'^/show\{"item":\s*"([^"]+)"\}$')
+LISTEN = re.compile(r'^/listen\{"item":\s*"([^"]+)"\}$')
+
+
+def listen_payload(item_id: str) -> str:
+    """What the "listen" button of an item with a recording sends (answered by the bot itself)."""
+    return f'/listen{{"item":"{item_id}"}}'
 
 
 @dataclass(frozen=True)
@@ -91,6 +109,7 @@ class Item:
     image_alt: str | None
     path: Path
     line: int
+    audio: str | None = None  # a recording of the text, offered with a "listen" button
 
     @property
     def topic(self) -> str:
@@ -135,6 +154,14 @@ class RedFlagRules:
     pay_above: dict[str, dict[str, float]]  # period -> currency -> amount
 
 
+@dataclass(frozen=True)
+class Outreach:
+    cards: dict[str, tuple[str, str]]  # card id -> (icon, colour)
+    hotline_cards: dict[str, str]  # place -> hotlines item
+    quiz: dict[str, int]  # question id -> the right option (from 0)
+    session: tuple[tuple[str, str], ...]  # ("card", id), ("quiz", id) or ("hotlines", "")
+
+
 @dataclass
 class Library:
     """One consistent version of all content. Treat it as read-only once loaded."""
@@ -151,6 +178,9 @@ class Library:
     screening: Screening | None = None  # the situation check's questions and rules
     red_flags: RedFlagRules | None = None  # the job-ad checker's signs, weights and thresholds
     red_flag_words: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # lang -> sign -> phrases
+    outreach: Outreach | None = None  # cards, quiz and the group session's steps
+    card_texts: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # lang -> card -> title/text
+    quiz: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # lang -> question -> fields
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -171,7 +201,9 @@ class Library:
     @cached_property
     def payloads(self) -> frozenset[str]:
         """Every payload a current button can send (checked on each button press)."""
-        return frozenset(b.payload for b in self.buttons.values())
+        listen = {listen_payload(item.id) for items in self.items.values() for item in
+                  items.values() if item.audio}
+        return frozenset(b.payload for b in self.buttons.values()) | listen
 
     def place_in(self, text: str) -> Place | None:
         """The place a message names, if any: the longest name found wins ("ប្រទេសចិន" over a
@@ -241,11 +273,17 @@ class _Loader:
                     self.load_labels(path, lang)
                 elif path.name == RED_FLAG_WORDS:
                     self.load_red_flag_words(path, lang)
+                elif path.name == CARD_TEXTS:
+                    self.lib.card_texts[lang] = self.load_entries(path, lang, ("title", "text"))
+                elif path.name == QUIZ:
+                    self.lib.quiz[lang] = self.load_entries(
+                        path, lang, ("question", "options", "explanation", "text"))
                 else:
                     self.load_items(path, lang)
         self.load_places(root / "places.yml")
         self.load_screening(root / "screening.yml")
         self.load_red_flags(root / "red_flags.yml")
+        self.load_outreach(root / "outreach.yml")
         self.check_parity()
         self.check_catalogues()
         self.check_references()
@@ -399,6 +437,129 @@ class _Loader:
                              f"{flag!r} (signs: {', '.join(sorted(weights))})")
         if len(weights) == len(flags) and isinstance(high_risk, int) and len(pay_above) == 2:
             self.lib.red_flags = RedFlagRules(weights, high_risk, pay_above)
+
+    def load_entries(self, path: Path, lang: str, keys: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+        """A catalogue of small entries (card words, quiz questions): `id: {field: value}`."""
+        data = self.read(path) or LineDict()
+        entries: dict[str, dict[str, Any]] = {}
+        for entry_id, entry in data.items():
+            line = data.line_of(entry_id)
+            if not isinstance(entry, dict) or not entry or set(entry) - set(keys):
+                self.problem(path, line, f"{entry_id!r} must have only these fields: {', '.join(keys)}")
+                continue
+            words = " ".join(str(v) if not isinstance(v, list) else " ".join(map(str, v))
+                             for v in entry.values())
+            # The bot's name and {placeholders} are the same in every language.
+            self.check_script(path, line, lang, re.sub(r"\{\w+\}|Prayat", "", words))
+            entries[str(entry_id)] = {**entry, "_line": line}
+        return entries
+
+    def load_outreach(self, path: Path) -> None:
+        if not path.exists():
+            self.problem(path, 1, "missing: the outreach cards, quiz and session")
+            return
+        data = self.read(path)
+        if data is None:
+            return
+        ok = True
+
+        def bad(key: str, message: str) -> None:
+            nonlocal ok
+            ok = False
+            self.problem(path, data.line_of(key), message)
+
+        cards: dict[str, tuple[str, str]] = {}
+        for card, style in (data.get("cards") or {}).items():
+            if not isinstance(style, dict) or style.get("icon") not in ICONS or style.get(
+                    "colour") not in COLOURS:
+                bad("cards", f"card {card!r} needs an `icon` ({', '.join(sorted(ICONS))}) and a "
+                    f"`colour` ({', '.join(sorted(COLOURS))})")
+                continue
+            cards[str(card)] = (style["icon"], style["colour"])
+        hotline_cards = {}
+        for place, item in (data.get("hotline_cards") or {}).items():
+            if not any(item in items for items in self.lib.items.values()):
+                bad("hotline_cards", f"hotline card {place!r}: item {item!r} does not exist")
+                continue
+            hotline_cards[str(place)] = item
+        quiz = {}
+        for question, entry in (data.get("quiz") or {}).items():
+            correct = entry.get("correct") if isinstance(entry, dict) else None
+            if not isinstance(correct, int) or isinstance(correct, bool) or correct < 0:
+                bad("quiz", f"quiz question {question!r} needs `correct`, the right option from 0")
+                continue
+            quiz[str(question)] = correct
+        session: list[tuple[str, str]] = []
+        for step in data.get("session") or []:
+            if step == "hotlines":
+                session.append(("hotlines", ""))
+            elif isinstance(step, dict) and step.get("card") in cards:
+                session.append(("card", step["card"]))
+            elif isinstance(step, dict) and step.get("quiz") in quiz:
+                session.append(("quiz", step["quiz"]))
+            else:
+                bad("session", f"session step {step!r} is not a known card, quiz question or "
+                    "`hotlines`")
+        self.check_outreach_words(cards, hotline_cards, quiz)
+        if ok:
+            self.lib.outreach = Outreach(cards, hotline_cards, quiz, tuple(session))
+
+    def check_outreach_words(self, cards: dict[str, tuple[str, str]], hotline_cards: dict[str, str],
+                             quiz: dict[str, int]) -> None:
+        """Every card and question has its words in every language, within Telegram's limits,
+        with the same number of options and the same figures."""
+        root = self.lib.root
+        wanted_cards = {c: ("title", "text") for c in cards}
+        wanted_cards |= {f"hotline.{p}": ("title",) for p in hotline_cards} | {"footer": ("text",)}
+        for lang in LANGUAGES:
+            path = root / lang / CARD_TEXTS
+            texts = self.lib.card_texts.get(lang, {})
+            for card, fields in wanted_cards.items():
+                if path in self.broken_files:
+                    break
+                if card not in texts or any(not str(texts[card].get(f) or "").strip() for f in fields):
+                    self.problem(path, texts.get(card, {}).get("_line", 1),
+                                 f"card {card!r} needs {' and '.join(f'`{f}`' for f in fields)}")
+            path = root / lang / QUIZ
+            questions = self.lib.quiz.get(lang, {})
+            if path in self.broken_files:
+                continue
+            for key, placeholders_wanted in (("intro", set()), ("score", {"right", "total"})):
+                text = str(questions.get(key, {}).get("text") or "")
+                if not text or placeholders(text) != placeholders_wanted:
+                    self.problem(path, questions.get(key, {}).get("_line", 1), f"{key!r} needs a "
+                                 f"`text` with {sorted(placeholders_wanted) or 'no placeholders'}")
+            for question, correct in quiz.items():
+                entry = questions.get(question)
+                line = entry.get("_line", 1) if entry else 1
+                options = entry.get("options") if entry else None
+                if not entry or not isinstance(options, list) or not entry.get("question") or not \
+                        entry.get("explanation"):
+                    self.problem(path, line, f"quiz question {question!r} needs `question`, "
+                                 "`options` (a list) and `explanation`")
+                    continue
+                if not POLL_OPTIONS[0] <= len(options) <= POLL_OPTIONS[1] or correct >= len(options):
+                    self.problem(path, line, f"{question}: {len(options)} options, and option "
+                                 f"{correct} is the right one (content/outreach.yml)")
+                for name, value, limit in (("question", entry["question"], POLL_QUESTION),
+                                           ("explanation", entry["explanation"], POLL_EXPLANATION),
+                                           *(("option", o, POLL_OPTION) for o in options)):
+                    if len(str(value)) > limit:
+                        self.problem(path, line, f"{question}: {name} is over Telegram's "
+                                     f"{limit} characters")
+        for question in quiz:
+            versions = {lang: self.lib.quiz.get(lang, {}).get(question) for lang in LANGUAGES}
+            counts = {lang: len(v["options"]) for lang, v in versions.items()
+                      if v and isinstance(v.get("options"), list)}
+            if len(set(counts.values())) > 1:
+                self.problem(root / "outreach.yml", 1, f"quiz question {question!r} has a "
+                             f"different number of options per language: {counts}")
+            figures = {lang: numbers_in(" ".join([str(v.get("question")), *map(str, v["options"]),
+                                                  str(v.get("explanation"))]))
+                       for lang, v in versions.items() if v and isinstance(v.get("options"), list)}
+            if len({tuple(f) for f in figures.values()}) > 1:
+                self.problem(root / "outreach.yml", 1, f"quiz question {question!r}: the numbers "
+                             f"differ between languages: {figures}")
 
     def load_red_flag_words(self, path: Path, lang: str) -> None:
         data = self.read(path) or LineDict()
@@ -587,6 +748,9 @@ class _Loader:
             self.problem(path, entry.line_of("image"), f"{item_id}: an image needs `image_alt`, "
                          "a sentence saying what it shows")
         audio = entry.get("audio")
+        if audio and len(listen_payload(item_id).encode("utf-8")) > MAX_CALLBACK_BYTES:
+            self.problem(path, entry.line_of("audio"), f"{item_id}: the id is too long for a "
+                         "listen button; use a shorter id")
         if audio and not (self.lib.root / lang / audio).is_file():
             self.problem(path, entry.line_of("audio"), f"{item_id}: audio {audio!r} not found "
                          f"in content/{lang}/")
@@ -594,7 +758,7 @@ class _Loader:
             id=item_id, lang=lang, text=text.strip(), review=review, reviewer=entry.get("reviewer"),
             reviewed_on=reviewed_on,
             buttons=tuple(buttons), contacts=tuple(contacts), sources=tuple(sources), image=image,
-            image_alt=entry.get("image_alt"), path=path, line=line,
+            image_alt=entry.get("image_alt"), path=path, line=line, audio=audio or None,
         )
 
     def id_list(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from bot.content.library import Contact, Library
+from bot.content.library import Contact, Library, listen_payload
 
-Reply = dict[str, Any]  # {"text", "topic", "content", "buttons", "image"}
+Reply = dict[str, Any]  # {"text", "topic", "content", "buttons", "image"}, and "voice" for audio
 
 
 def render(lib: Library, item_id: str, lang: str) -> Reply:
@@ -21,11 +21,20 @@ def render(lib: Library, item_id: str, lang: str) -> Reply:
         "topic": item.topic,
         "content": [item.id],
         "buttons": [
-            {"title": lib.button_title(b, lang), "payload": lib.buttons[b].payload}
-            for b in item.buttons
+            *([{"title": lib.labels[lang]["listen"], "payload": listen_payload(item.id)}]
+              if item.audio else []),
+            *({"title": lib.button_title(b, lang), "payload": lib.buttons[b].payload}
+              for b in item.buttons),
         ],
         "image": item.image,
     }
+
+
+def voice(lib: Library, item_id: str, lang: str) -> Reply:
+    """The recording of an item, sent as a Telegram voice message, its title as the caption."""
+    item = lib.items[lang][item_id]
+    return {"text": "", "topic": item.topic, "content": [item.id], "buttons": [], "image": None,
+            "voice": item.audio}
 
 
 def contact_block(lib: Library, contact: Contact, lang: str) -> str:
