@@ -12,6 +12,7 @@ from bot.content import PROJECT_ROOT
 from nlu.components.scripts import HAN, KHMER, LATIN, looks_vietnamese, script_counts
 
 ROMANIZED_KHMER = PROJECT_ROOT / "nlu" / "languages" / "romanized_khmer.txt"
+CHINESE_SHORTHAND = PROJECT_ROOT / "nlu" / "languages" / "chinese_shorthand.txt"
 _LATIN_WORD = re.compile(r"[a-z][a-z'\-]*")
 
 OTHER = "other"  # a language Prayat does not speak (Thai, Lao, Burmese, Vietnamese, ...)
@@ -29,6 +30,8 @@ def detect(text: str) -> str | None:
     """
     if not text or text.lstrip().startswith("/"):
         return None
+    if text.strip().casefold() in _word_list(CHINESE_SHORTHAND):
+        return "zh"
     counts = script_counts(text)
     if not counts:
         return None
@@ -58,8 +61,8 @@ def _khmer_syllables(text: str) -> int:
     return sum(1 for ch in text if 0x1780 <= ord(ch) <= 0x17B3)
 
 
-@lru_cache(maxsize=2)
-def _romanized_words(path: Path = ROMANIZED_KHMER) -> frozenset[str]:
+@lru_cache(maxsize=4)
+def _word_list(path: Path) -> frozenset[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(w.strip().casefold() for w in lines if w.strip() and not w.startswith("#"))
 
@@ -70,7 +73,7 @@ def looks_romanized_khmer(text: str) -> bool:
     words = _LATIN_WORD.findall(text.casefold())
     if not words:
         return False
-    known = _romanized_words()
+    known = _word_list(ROMANIZED_KHMER)
     hits = sum(word in known for word in words)
     if len(words) == 1:
         return hits == 1 and len(words[0]) >= 4
