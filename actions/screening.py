@@ -19,11 +19,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.replies import content, reply_language, send_item
 from bot.content import render
 from bot.content.library import Library
-from bot.screening import ANSWER_SLOTS, ANSWERS, WHO, Screening, assess
+from bot.screening import ANSWER_SLOTS, ANSWERS, WHO, Screening, answer_payload, assess
 
 DONE = "done"
 OTHER_PLACE = "OTHER"
 _NOT_WORD = re.compile(r"[^\w]+")
+_ANSWER_BUTTON = re.compile(r'^/screening_answer\{"answer":"(\w+)"\}$')
+_PRESSED = re.compile(r'^/screening_answer\{.*"q":\s*"(\w+)"')
+
+
+def _question_of(text: str) -> str | None:
+    """The question an answer button belonged to, if the message is such a button."""
+    match = _PRESSED.match(text)
+    return match.group(1) if match else None
 
 
 def reset() -> list[EventType]:
@@ -78,11 +86,18 @@ class ValidateScreeningForm(FormValidationAction):
         return {"country": place.country} if place else {}
 
     def _hint(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, Any]:
+        """Not one of the offered answers: say so, and ask again. A slot cleared on purpose (a
+        new check starting) is nothing the person said, so it gets no hint."""
+        if tracker.get_slot(slot) is None:
+            return {slot: None}
         send_item(dispatcher, "screening.use_buttons", reply_language(tracker))
         return {slot: None}
 
     def validate_screening_who(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        if value == "other":
+            # The place known so far is the person writing's; ask where the other person is.
+            return {"screening_who": value, "country": None}
         if value in WHO:
             return {"screening_who": value}
         return self._hint(dispatcher, tracker, "screening_who")
@@ -113,7 +128,9 @@ class ValidateScreeningForm(FormValidationAction):
         if question is None:
             return {"screening_answer": DONE}
         answer = value if value in ANSWERS else typed_answer(library, str(value or ""))
-        if answer is None:
+        pressed_under = _question_of((tracker.latest_message or {}).get("text") or "")
+        if answer is None or pressed_under not in (None, question):
+            # Not an answer, or a button under an earlier question: ask this one again.
             return self._hint(dispatcher, tracker, "screening_answer")
         answers[question] = answer
         finished = screening.next_question(kind, answers) is None
@@ -172,6 +189,10 @@ class AskScreeningAnswer(Action):
             send_item(dispatcher, "screening.use_buttons", lang)
             return []
         reply = render(library, f"screening.q.{question}.{_who(tracker)}", lang)
+        for button in reply["buttons"]:
+            answer = _ANSWER_BUTTON.match(button["payload"])
+            if answer:
+                button["payload"] = answer_payload(answer.group(1), question)
         number, total = screening.progress(kind, answers)
         reply["text"] = f"{number}/{total} · {reply['text']}"
         dispatcher.utter_message(json_message=reply)
@@ -250,4 +271,4 @@ class ActionScreeningReset(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        return reset() if any(tracker.get_slot(s) is not None for s in ANSWER_SLOTS) else []
+        return reset()

@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import content, reply_language, send_item
 from actions.screening import reset
-from bot.screening import ANSWER_SLOTS
 
 
 class ShowItem(Action, ABC):
@@ -118,8 +117,7 @@ class ActionEmergency(ShowItem):
         return "action_emergency"
 
     def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
-        unfinished = any(tracker.get_slot(slot) is not None for slot in ANSWER_SLOTS)
-        return self.item, reset() if unfinished else []
+        return self.item, reset()
 
 
 class ActionChooseLanguage(ShowItem):

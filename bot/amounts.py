@@ -19,7 +19,9 @@ _HAN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "萬": 10_000}
 # A number: "1,500", "1.500.000", "1.5", "15000", or Chinese numerals with a unit ("一万五").
 _ARABIC = r"\d{1,3}(?:[,.]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
 _HAN = r"[零〇一二两兩三四五六七八九十百千万萬]+"
-_MULTIPLIER = r"\s?(?:k|K|千|万|萬|w|W|ម៉ឺន|ពាន់|លាន)?"
+# "1.5k", "2w" (万), "3万": a Latin letter counts only when no other letter follows ("$300 with").
+_UNIT = r"(?:[kKwW](?![A-Za-z])|千|万|萬|ម៉ឺន|ពាន់|លាន)"
+_MULTIPLIER = rf"\s?{_UNIT}?"
 _NUMBER = rf"(?:(?:{_ARABIC}){_MULTIPLIER}|{_HAN})"
 
 # Currency words, before or after the number.
@@ -103,7 +105,7 @@ def number_value(text: str) -> float | None:
     """One number as written: "1,500" → 1500, "1.500.000" → 1500000, "1.5k" → 1500,
     "2万" → 20000, "៤ លាន" → 4000000, "一万五" → 15000."""
     text = normalise_digits(text).strip()
-    match = re.fullmatch(rf"({_ARABIC})\s?(k|K|千|万|萬|w|W|ម៉ឺន|ពាន់|លាន)?", text)
+    match = re.fullmatch(rf"({_ARABIC})\s?({_UNIT})?", text)
     if not match:
         return han_number(text)
     digits, multiplier = match.groups()

@@ -111,6 +111,7 @@ class Prayat:
             lang = resolve(detect(incoming.text or ""), stored, incoming.telegram_language)
             return Answer(lang, [render(self.content.library, "fallback.too_fast", lang)])
         known, stored = await self.users.lookup(key)
+        first_today = self.users.first_today(key)
         library = self.content.library
 
         emergency = False
@@ -186,7 +187,7 @@ class Prayat:
         if not known and not chosen and replies[0]["topic"] not in ("welcome", "language"):
             # A first message is answered directly; the language choice comes alongside.
             replies.append(render(library, "language.offer", lang))
-        if self.users.first_today(key):
+        if first_today:
             await self.users.count("conversation", ["person"], lang)  # conversations per day
         await self.users.count("topic", [r["topic"] for r in replies], lang)
         for reply in replies:

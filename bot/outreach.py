@@ -5,20 +5,28 @@ A session is a slide show, not a conversation: the worker presses "Next" to show
 (content/outreach.yml `session:`), quiz questions go out as Telegram quiz polls (the right answer
 and the explanation are shown by Telegram itself after answering), and the last card is the
 hotline card for the area the worker chose. The bot never repeats anyone's answer in the group;
-the worker gets counts, privately. Sessions and quizzes are held in memory while they run (a
-restart ends them); nothing about a participant is written anywhere.
+the worker gets counts, privately. Quiz polls in a group are anonymous: nobody in the group, the
+bot included, sees who answered what; the summary counts the votes Telegram reports per option.
+Sessions and quizzes are held in memory while they run (a restart ends them); nothing about a
+participant is written anywhere.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from telegram import Poll, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, PollAnswerHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    PollAnswerHandler,
+    PollHandler,
+    filters,
+)
 
 from bot.cards import CardCache
 from bot.content import render
@@ -49,10 +57,15 @@ class Session:
     lang: str
     area: str | None = None
     step: int = -1
-    participants: set[str] = field(default_factory=set)  # short hashes, to count people once
-    answered: Counter = field(default_factory=Counter)
+    answered: Counter = field(default_factory=Counter)  # votes per question (anonymous polls)
     wrong: Counter = field(default_factory=Counter)
     asked: list[str] = field(default_factory=list)
+    polls: list[str] = field(default_factory=list)
+
+    @property
+    def participants(self) -> int:
+        """At least this many people answered: the most votes any one question got."""
+        return max(self.answered.values(), default=0)
 
 
 class OutreachDesk:
@@ -70,6 +83,7 @@ class OutreachDesk:
             CommandHandler("session", self.on_session),
             CallbackQueryHandler(self.on_button, pattern=r"^/(quiz|session_next|session_area)"),
             PollAnswerHandler(self.on_poll_answer),
+            PollHandler(self.on_poll),
         ]
 
     @property
@@ -95,14 +109,15 @@ class OutreachDesk:
         return [{"title": self.library.button_title("session.next", lang), "payload": button.payload}]
 
     async def _poll(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, question: str,
-                    lang: str, kind: str, buttons: list | None = None) -> None:
+                    lang: str, kind: str, buttons: list | None = None) -> str:
         words = self.library.quiz[lang][question]
         message = await context.bot.send_poll(
             chat_id, str(words["question"]), [str(o) for o in words["options"]],
-            is_anonymous=False, type=Poll.QUIZ,
+            is_anonymous=kind == "session", type=Poll.QUIZ,
             correct_option_ids=[self.library.outreach.quiz[question]],
             explanation=str(words["explanation"]), reply_markup=keyboard(buttons or []))
         self.polls[message.poll.id] = (kind, chat_id, question)
+        return message.poll.id
 
     # -- the quiz, in a private chat ---------------------------------------------------------
 
@@ -130,6 +145,8 @@ class OutreachDesk:
             await self._poll(context, chat_id, quiz.questions[quiz.index], quiz.lang, "quiz")
             return
         del self.quizzes[chat_id]
+        for poll in [p for p, (_, chat, _) in self.polls.items() if chat == chat_id]:
+            del self.polls[poll]
         score = str(self.library.quiz[quiz.lang]["score"]["text"]).format(
             right=quiz.right, total=len(quiz.questions))
         reply = render(self.library, "welcome.menu", quiz.lang)
@@ -182,13 +199,16 @@ class OutreachDesk:
             await self._card(context, session.chat_id, ref, session.lang, buttons)
         elif kind == "quiz":
             session.asked.append(ref)
-            await self._poll(context, session.chat_id, ref, session.lang, "session", buttons)
+            session.polls.append(
+                await self._poll(context, session.chat_id, ref, session.lang, "session", buttons))
         else:
             await self._card(context, session.chat_id, f"hotline.{session.area}", session.lang, [])
             await self._say(context, session.chat_id, "outreach.session_end", session.lang)
         if last:
             await self._summary(context, session)
             del self.sessions[session.chat_id]
+            for poll in session.polls:
+                self.polls.pop(poll, None)
 
     async def _card(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, card: str, lang: str,
                     buttons: list) -> None:
@@ -202,7 +222,7 @@ class OutreachDesk:
         """Counts only, sent to the worker privately: how many took part, which questions were
         missed most, in which language."""
         labels = self.library.labels[session.lang]
-        lines = [labels["summary.participants"].format(count=len(session.participants)),
+        lines = [labels["summary.participants"].format(count=session.participants),
                  labels["summary.questions"].format(count=len(session.asked))]
         missed = [q for q, n in session.wrong.most_common(3) if n]
         if missed:
@@ -221,18 +241,27 @@ class OutreachDesk:
     # -- answers to quiz polls -----------------------------------------------------------------
 
     async def on_poll_answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An answer to a private quiz poll (not anonymous, so the quiz can move on)."""
         answer = update.poll_answer
         if answer is None or answer.poll_id not in self.polls:
             return
         kind, chat_id, question = self.polls[answer.poll_id]
-        right = list(answer.option_ids) == [self.library.outreach.quiz.get(question)]
         if kind == "quiz":
+            right = list(answer.option_ids) == [self.library.outreach.quiz.get(question)]
             await self._quiz_answer(context, chat_id, question, right)
+
+    async def on_poll(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """New vote counts of a group session's anonymous poll: how many answered, how many
+        missed. Telegram sends only numbers here, never who voted."""
+        poll = update.poll
+        if poll is None or poll.id not in self.polls:
             return
+        kind, chat_id, question = self.polls[poll.id]
         session = self.sessions.get(chat_id)
-        voter = answer.user.id if answer.user else None
-        if session is None or voter is None or not answer.option_ids:
+        if kind != "session" or session is None:
             return
-        session.participants.add(hashlib.sha256(str(voter).encode()).hexdigest()[:12])
-        session.answered[question] += 1
-        session.wrong[question] += not right
+        right = self.library.outreach.quiz.get(question, -1)
+        votes = [option.voter_count for option in poll.options]
+        session.answered[question] = poll.total_voter_count
+        session.wrong[question] = poll.total_voter_count - (votes[right] if 0 <= right < len(votes)
+                                                            else 0)

@@ -24,7 +24,7 @@ from bot.telegram import TelegramFrontEnd
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer", "poll"]
 
 
 @contextlib.asynccontextmanager

@@ -23,6 +23,12 @@ MIN_QUESTIONS, MAX_QUESTIONS = 6, 10
 ANSWER_SLOTS = ("screening_who", "screening_kind", "screening_answer", "screening_answers")
 
 
+def answer_payload(answer: str, question: str) -> str:
+    """What an answer button under one question sends. The question travels with it, so a
+    button pressed under an earlier question is not taken as the answer to the current one."""
+    return f'/screening_answer{{"answer":"{answer}","q":"{question}"}}'
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
@@ -94,6 +100,10 @@ def parse(data: Any, line_of: Any) -> tuple[Screening | None, list[tuple[int, st
         if not isinstance(entry, Mapping) or entry.get("indicator") not in indicators:
             problems.append((line_of("questions"), f"question {qid!r} needs an `indicator` listed "
                              "under `indicators`"))
+            continue
+        if len(answer_payload("not_sure", str(qid)).encode("utf-8")) > 64:
+            problems.append((line_of("questions"), f"question id {qid!r} is too long for "
+                             "Telegram's buttons; use a shorter one"))
             continue
         sign = entry.get("sign", "yes")
         if sign not in ("yes", "no"):

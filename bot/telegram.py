@@ -96,27 +96,29 @@ class TelegramFrontEnd:
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        chat = update.effective_chat
-        if chat is not None and chat.type != "private" and not self._for_the_bot(message, context):
-            return  # in a group, only commands and replies to the bot are answered
+        if not self._private(update):
+            return
         await self._answer(update, context, Incoming(
             user="", text=message.text or message.caption or "",
             forwarded=message.forward_origin is not None))
 
     @staticmethod
-    def _for_the_bot(message, context: ContextTypes.DEFAULT_TYPE) -> bool:
-        text = message.text or ""
-        if text.startswith("/"):
-            return True
-        replied = message.reply_to_message
-        return bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
+    def _private(update: Update) -> bool:
+        """In a group, a conversation would be everyone's: the bot answers there only the
+        outreach worker's /session (bot/outreach.py), and talks to each person privately."""
+        chat = update.effective_chat
+        return chat is not None and chat.type == "private"
 
     async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self._private(update):
+            return
         await self._answer(update, context, Incoming(user="", media=True))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         await query.answer()  # stops the button's loading spinner at once
+        if not self._private(update):
+            return
         await self._answer(update, context, Incoming(user="", button=query.data or ""))
 
     async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE,

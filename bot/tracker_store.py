@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,12 +26,33 @@ from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from bot.screening import ANSWER_SLOTS
+from bot.screening import ANSWER_SLOTS, ANSWERS, WHO
 from bot.storage import EVENTS_TABLE  # noqa: F401 - the table this store writes
 
 ANSWER_INTENT = "screening_answer"
 # Slots needed only within one turn, never written.
 TURN_ONLY_SLOTS = {"ad_text"}
+# The only values these slots may be written with. A form slot first holds whatever the person
+# typed (Rasa fills it from the text, then the validation replaces it): that is never written.
+_CODE = re.compile(r"^[a-z_]{1,32}$|^[A-Z]{2,6}$")
+KINDS = {"offer", "working", "marriage"}
+
+
+def _storable(name: str, value: Any) -> bool:
+    if value is None:
+        return True
+    if name == "screening_who":
+        return value in WHO
+    if name == "screening_kind":
+        return value in KINDS
+    if name == "screening_answer":
+        return value == "done"
+    if name == "screening_answers":
+        return isinstance(value, dict) and all(
+            isinstance(k, str) and _CODE.match(k) and v in ANSWERS for k, v in value.items())
+    if name == "country":
+        return isinstance(value, str) and bool(_CODE.match(value)) and value.isupper()
+    return True
 AD_METADATA = "ad"
 
 
@@ -101,7 +123,8 @@ class _Stored:
     def as_dict(self) -> dict[str, Any]:
         data = self._event.as_dict()
         kind = data.get("event")
-        if kind == "slot" and data.get("name") in TURN_ONLY_SLOTS:
+        if kind == "slot" and (data.get("name") in TURN_ONLY_SLOTS
+                               or not _storable(data.get("name", ""), data.get("value"))):
             data["value"] = None
         if kind == "user":
             for holder in (data, data.get("parse_data")):

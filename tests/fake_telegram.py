@@ -270,6 +270,16 @@ class FakeBotAPI:
                  "from": self._user(user_id, None), "message": message, "data": data}
         return self._push({"callback_query": query})
 
+    def poll_results(self, poll_id: str, votes: list[int], correct: int) -> dict:
+        """New vote counts of an (anonymous) poll: Telegram sends numbers, never who voted."""
+        poll = {"id": poll_id, "question": "…", "total_voter_count": sum(votes),
+                "options": [{"text": f"option {i}", "voter_count": n, "persistent_id": str(i)}
+                            for i, n in enumerate(votes)],
+                "is_closed": False, "is_anonymous": True, "type": "quiz",
+                "allows_multiple_answers": False, "allows_revoting": False,
+                "members_only": False, "correct_option_ids": [correct]}
+        return self._push({"poll": poll})
+
     def answer_poll(self, poll_id: str, user_id: int, option: int) -> dict:
         """Someone answers a (non-anonymous) poll."""
         return self._push({"poll_answer": {"poll_id": poll_id, "user": self._user(user_id, None),

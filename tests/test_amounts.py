@@ -35,6 +35,8 @@ def test_something_that_is_not_a_number():
     ("salary: 250$", 250, "USD", "month"),
     ("USD 900 per month", 900, "USD", "month"),
     ("ប្រាក់ខែ $80 ក្នុងមួយថ្ងៃ", 80, "USD", "day"),
+    ("Salary $300 with meals", 300, "USD", "month"),  # "w" of "with" is not 万
+    ("$450 Khmer speaking", 450, "USD", "month"),  # nor the "K" of "Khmer" a thousand
 ])
 def test_amounts_in_ads(ad, value, currency, period):
     [amount] = find_amounts(ad)

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.content import ContentStore, render
+from bot.screening import answer_payload
 from bot.storage import make_engine, user_key
 from tests.conftest import PEPPER
 from tests.fake_telegram import FakeBotAPI
@@ -49,6 +50,10 @@ class Person:
 
     async def presses(self, answer: str, replies: int = 1) -> list:
         self.telegram.press_button(self.chat, ANSWER.format(answer), language_code=self.lang)
+        return await self._wait(replies)
+
+    async def presses_payload(self, payload: str, replies: int = 1) -> list:
+        self.telegram.press_button(self.chat, payload, language_code=self.lang)
         return await self._wait(replies)
 
     @property
@@ -86,11 +91,12 @@ async def answer_all(person: Person, content: ContentStore, kind: str, who: str,
     for number, qid in enumerate(questions, start=1):
         wanted = item_text(content, f"screening.q.{qid}.{who}", person.lang)
         assert shown(question) == f"{number}/{len(questions)} · {wanted}"
-        assert payloads(question) == [ANSWER.format(a) for a in
+        assert payloads(question) == [answer_payload(a, qid) for a in
                                       ("yes", "no", "not_sure", "skip")] + ["/stop_screening"]
+        pressed = answer_payload(answers.get(qid, "no"), qid)  # the button under the question
         if number < len(questions):
-            [question] = await person.presses(answers.get(qid, "no"))
-    return await person.presses(answers.get(questions[-1], "no"), replies=2)
+            [question] = await person.presses_payload(pressed)
+    return await person.presses_payload(pressed, replies=2)
 
 
 async def test_english_self_check_of_a_job_gives_a_warning_with_the_signs_named(
@@ -217,7 +223,7 @@ async def test_typed_text_gets_a_hint_and_the_same_question_again(telegram, cont
     await person.presses("self")
     await person.presses("working")
     [first] = await person.presses("MM")
-    hint, again = await person.says("sometimes, depends on the day", replies=2)
+    hint, again = await person.says("what is the weather like today", replies=2)
     assert shown(hint) == item_text(content, "screening.use_buttons", "en")
     assert shown(again) == shown(first)
     [second] = await person.says("Yes")  # a typed answer matching a button's label is taken
@@ -234,3 +240,23 @@ async def test_a_menu_button_leaves_the_check(telegram, content):
     assert shown(hotlines) == item_text(content, "hotlines", "en")
     intro, who = await person.says("/check", replies=2)  # starts afresh, from "whose situation?"
     assert shown(who) == item_text(content, "screening.who", "en")
+
+
+async def test_a_button_under_an_earlier_question_does_not_answer_this_one(telegram, content,
+                                                                          stack_db_url):
+    person = Person(telegram, "en")
+    await person.says("/start")
+    await person.says("/check", replies=2)
+    await person.presses("self")
+    await person.presses("working")
+    [first] = await person.presses("KH")
+    [second] = await person.presses_payload(first.buttons[0]["callback_data"])  # "yes" to 1
+    assert shown(second).startswith("2/")
+    hint, again = await person.presses_payload(first.buttons[1]["callback_data"], replies=2)
+    assert shown(hint) == item_text(content, "screening.use_buttons", "en")
+    assert shown(again) == shown(second)  # question 2 again, not question 3
+    # What was typed is never stored, even in the slots the form filled from the text.
+    await person.says("my boss in Phnom Penh keeps my passport", replies=1)
+    typed = [e for e in stored(stack_db_url, person.key) if e["event"] == "slot"
+             and isinstance(e.get("value"), str) and "passport" in e["value"]]
+    assert typed == []

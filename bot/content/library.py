@@ -19,7 +19,7 @@ from typing import Any
 
 from bot import LANGUAGES
 from bot.content.yamlfile import LineDict, YamlError, load
-from bot.screening import Screening, item_ids
+from bot.screening import ANSWERS, Screening, answer_payload, item_ids
 from bot.screening import parse as parse_screening
 from nlu.components.scripts import HAN, KHMER, LATIN, script_counts
 
@@ -203,7 +203,9 @@ class Library:
         """Every payload a current button can send (checked on each button press)."""
         listen = {listen_payload(item.id) for items in self.items.values() for item in
                   items.values() if item.audio}
-        return frozenset(b.payload for b in self.buttons.values()) | listen
+        answers = {answer_payload(answer, question) for question in
+                   (self.screening.questions if self.screening else ()) for answer in ANSWERS}
+        return frozenset(b.payload for b in self.buttons.values()) | listen | answers
 
     def place_in(self, text: str) -> Place | None:
         """The place a message names, if any: the longest name found wins ("ប្រទេសចិន" over a

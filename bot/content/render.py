@@ -31,7 +31,7 @@ def render(lib: Library, item_id: str, lang: str) -> Reply:
 
 
 def voice(lib: Library, item_id: str, lang: str) -> Reply:
-    """The recording of an item, sent as a Telegram voice message, its title as the caption."""
+    """The recording of an item, sent as a Telegram voice message."""
     item = lib.items[lang][item_id]
     return {"text": "", "topic": item.topic, "content": [item.id], "buttons": [], "image": None,
             "voice": item.audio}
