@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import content, reply_language, send_item
 from actions.screening import reset
+from bot.screening import ANSWER_SLOTS
 
 
 class ShowItem(Action, ABC):
@@ -117,7 +118,10 @@ class ActionEmergency(ShowItem):
         return "action_emergency"
 
     def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
-        return self.item, reset()
+        # Typed words never reach the database (bot/tracker_store.py), so there is only
+        # something to clear when a check was under way.
+        unfinished = any(tracker.get_slot(slot) is not None for slot in ANSWER_SLOTS)
+        return self.item, reset() if unfinished else []
 
 
 class ActionChooseLanguage(ShowItem):

@@ -82,8 +82,11 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             self._blank_answers(tracker.sender_id)
 
     def _additional_events(self, session: Any, tracker: Any) -> Iterator[Any]:
+        had_answers = any(getattr(e, "key", None) == "screening_answers" and e.value
+                          for e in tracker.events)
         for event in super()._additional_events(session, tracker):
-            if getattr(event, "key", None) == "screening_answers" and event.value is None:
+            if had_answers and getattr(event, "key", None) == "screening_answers" and \
+                    event.value is None:
                 self._check_ended.add(tracker.sender_id)
             yield _Stored(event, self.keep_text)
 
