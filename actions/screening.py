@@ -121,6 +121,8 @@ class ValidateScreeningForm(FormValidationAction):
 
     def validate_screening_answer(self, value: Any, dispatcher: CollectingDispatcher,
                                   tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        if value is None:  # cleared as a check starts: nothing was answered
+            return {"screening_answer": None}
         library, screening = _rules()
         kind = tracker.get_slot("screening_kind")
         answers = _answers(tracker)

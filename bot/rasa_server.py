@@ -1,14 +1,10 @@
-"""Runs Rasa's own CLI (`python -m bot.rasa_server run ...`) with two measured fixes.
+"""Runs Rasa's own CLI (`python -m bot.rasa_server run ...`) with one measured fix.
 
 Rasa 3.6 validates every action server response with `jsonschema.validate`, which first checks
 the *schema itself* against the JSON Schema meta-schema, on every call. Profiling the server under
 load showed that check taking over half of Rasa's time per message. Here the schema is checked once
 and its validator reused; every response is still validated against the same schema, and a bad
 response still raises the same error.
-
-Rasa also rebuilds the list of every Event subclass (walking the class tree) for each event it
-reads back from the tracker store: 8 % of its time under load. The classes do not change once
-Rasa is loaded, so the list is built once per class.
 """
 
 from __future__ import annotations
@@ -39,22 +35,8 @@ def validate(instance: Any, schema: dict, cls: Any = None, *args: Any, **kwargs:
     return None
 
 
-_subclasses: dict[Any, list[Any]] = {}
-
-
-def _cached_all_subclasses(original: Any) -> Any:
-    def all_subclasses(cls: Any) -> list[Any]:
-        if cls not in _subclasses:
-            _subclasses[cls] = original(cls)
-        return list(_subclasses[cls])
-    return all_subclasses
-
-
 def main() -> None:
     jsonschema.validate = validate
-    import rasa.shared.utils.common as common
-
-    common.all_subclasses = _cached_all_subclasses(common.all_subclasses)
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

@@ -9,9 +9,7 @@ from bot.content import ContentStore, load_library, render
 from bot.core import Incoming, Prayat
 from bot.rasa_client import RasaClient
 from bot.storage import UserStore, make_engine
-from bot.telegram import TelegramFrontEnd
-from tests.conftest import PEPPER, free_port
-from tests.fake_telegram import TOKEN, FakeBotAPI
+from tests.conftest import PEPPER, free_port, telegram_for
 from tests.test_content_check import content_copy, edit  # noqa: F401 - fixture
 
 LISTEN = '/listen{"item":"jobs"}'
@@ -46,16 +44,8 @@ async def test_pressing_listen_sends_the_voice_message(recorded, sqlite_url):
     answer = await prayat.handle(Incoming(user="u", button=LISTEN, telegram_language="km"))
     assert answer.replies[0]["voice"] == "audio/jobs.ogg"
     # Through Telegram: a sendVoice with the file.
-    fake = FakeBotAPI()
-    await fake.start()
-    app = TelegramFrontEnd(prayat).build(TOKEN, fake.base_url)
-    async with app:
-        await app.start()
-        await app.updater.start_polling(poll_interval=0, timeout=1)
+    async with telegram_for(prayat) as fake:
         fake.press_button(42, LISTEN, language_code="km")
         [sent] = await fake.wait_for(42, 1)
-        await app.updater.stop()
-        await app.stop()
-    await fake.stop()
     await rasa.close()
     assert sent.method == "sendVoice"

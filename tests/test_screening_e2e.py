@@ -56,6 +56,15 @@ class Person:
         self.telegram.press_button(self.chat, payload, language_code=self.lang)
         return await self._wait(replies)
 
+    async def starts_a_check(self, who: str, kind: str, place: str) -> object:
+        """/start, /check, then the first three answers; returns the first question."""
+        await self.says("/start")
+        await self.says("/check", replies=2)
+        await self.presses(who)
+        await self.presses(kind)
+        [first] = await self.presses(place)
+        return first
+
     @property
     def key(self) -> str:
         return user_key(PEPPER, f"telegram:{self.chat}")
@@ -180,11 +189,7 @@ async def test_chinese_check_of_an_offer_uses_the_place_already_given(telegram, 
 
 async def test_stop_ends_the_check_and_blanks_the_answers(telegram, content, stack_db_url):
     person = Person(telegram, "en")
-    await person.says("/start")
-    await person.says("/check", replies=2)
-    await person.presses("self")
-    await person.presses("working")
-    await person.presses("TH")
+    await person.starts_a_check("self", "working", "TH")
     await person.presses("yes")
     [stopped] = await person.says("stop")
     assert shown(stopped) == item_text(content, "screening.stopped", "en")
@@ -203,11 +208,7 @@ async def test_stop_ends_the_check_and_blanks_the_answers(telegram, content, sta
 ])
 async def test_an_emergency_interrupts_the_check_at_once(telegram, content, lang, words):
     person = Person(telegram, lang)
-    await person.says("/start")
-    await person.says("/check", replies=2)
-    await person.presses("self")
-    await person.presses("working")
-    await person.presses("KH")
+    await person.starts_a_check("self", "working", "KH")
     [emergency] = await person.says(words)
     assert shown(emergency).startswith(item_text(content, "emergency", lang).split("\n")[0])
     assert shown(emergency) == item_text(content, "emergency", lang)
@@ -218,11 +219,7 @@ async def test_an_emergency_interrupts_the_check_at_once(telegram, content, lang
 
 async def test_typed_text_gets_a_hint_and_the_same_question_again(telegram, content):
     person = Person(telegram, "en")
-    await person.says("/start")
-    await person.says("/check", replies=2)
-    await person.presses("self")
-    await person.presses("working")
-    [first] = await person.presses("MM")
+    first = await person.starts_a_check("self", "working", "MM")
     hint, again = await person.says("what is the weather like today", replies=2)
     assert shown(hint) == item_text(content, "screening.use_buttons", "en")
     assert shown(again) == shown(first)
@@ -245,11 +242,7 @@ async def test_a_menu_button_leaves_the_check(telegram, content):
 async def test_a_button_under_an_earlier_question_does_not_answer_this_one(telegram, content,
                                                                           stack_db_url):
     person = Person(telegram, "en")
-    await person.says("/start")
-    await person.says("/check", replies=2)
-    await person.presses("self")
-    await person.presses("working")
-    [first] = await person.presses("KH")
+    first = await person.starts_a_check("self", "working", "KH")
     [second] = await person.presses_payload(first.buttons[0]["callback_data"])  # "yes" to 1
     assert shown(second).startswith("2/")
     hint, again = await person.presses_payload(first.buttons[1]["callback_data"], replies=2)
