@@ -52,7 +52,6 @@ class Card:
     lang: str
     image: Image.Image
     boxes: list[tuple[int, int, int, int]] = field(default_factory=list)  # every line's ink box
-    area: tuple[int, int, int, int] = (MARGIN, BAND, SIZE - MARGIN, SIZE - FOOTER)
 
     def png(self) -> bytes:
         out = io.BytesIO()
