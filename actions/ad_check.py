@@ -12,9 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import content, reply_language, send_item
 from bot.content import render
-from bot.red_flags import MIN_FORWARDED_AD, checker_for
-
-AD_METADATA = "ad"
+from bot.red_flags import AD_METADATA, MIN_FORWARDED_AD, checker_for
 
 
 def _ad_in_metadata(tracker: Tracker) -> str | None:

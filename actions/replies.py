@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import DEFAULT_LANGUAGE, LANGUAGES
@@ -44,3 +46,24 @@ def send_item(dispatcher: CollectingDispatcher, item_id: str, lang: str) -> None
     """
     message: dict[str, Any] = render(content().library, item_id, lang)
     dispatcher.utter_message(json_message=message)
+
+
+class ShowItem(Action, ABC):
+    """Shows the content item `item` in the reply language."""
+
+    item = ""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
+        """The item to show, and any slots to set besides the language."""
+        return self.item, []
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        lang = reply_language(tracker)
+        item, events = self.choose(tracker, lang)
+        send_item(dispatcher, item, lang)
+        return [SlotSet("language", lang), *events]

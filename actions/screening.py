@@ -16,7 +16,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import content, reply_language, send_item
+from actions.replies import ShowItem, content, reply_language, send_item
 from bot.content import render
 from bot.content.library import Library
 from bot.screening import ANSWER_SLOTS, ANSWERS, WHO, Screening, answer_payload, assess
@@ -154,24 +154,20 @@ class AskScreeningWho(Action):
         return [SlotSet("language", lang)]
 
 
-class AskScreeningKind(Action):
+class AskScreeningKind(ShowItem):
     def name(self) -> str:
         return "action_ask_screening_kind"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        send_item(dispatcher, f"screening.kind.{_who(tracker)}", reply_language(tracker))
-        return []
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
+        return f"screening.kind.{_who(tracker)}", []
 
 
-class AskCountry(Action):
+class AskCountry(ShowItem):
     def name(self) -> str:
         return "action_ask_country"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        send_item(dispatcher, f"screening.where.{_who(tracker)}", reply_language(tracker))
-        return []
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
+        return f"screening.where.{_who(tracker)}", []
 
 
 class AskScreeningAnswer(Action):
@@ -242,26 +238,23 @@ class ActionScreeningResult(Action):
         return [SlotSet("language", lang), *reset()]
 
 
-class ActionScreeningStopped(Action):
+class ActionScreeningStopped(ShowItem):
+    item = "screening.stopped"
+
     def name(self) -> str:
         return "action_screening_stopped"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        send_item(dispatcher, "screening.stopped", reply_language(tracker))
-        return reset()
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
+        return self.item, reset()
 
 
-class ActionScreeningExpired(Action):
+class ActionScreeningExpired(ShowItem):
     """An answer button pressed after its check ended (finished, stopped, or interrupted)."""
+
+    item = "screening.expired"
 
     def name(self) -> str:
         return "action_screening_expired"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        send_item(dispatcher, "screening.expired", reply_language(tracker))
-        return []
 
 
 class ActionScreeningReset(Action):

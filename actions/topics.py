@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Any
-
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import content, reply_language, send_item
+from actions.replies import ShowItem, content
 from actions.screening import reset
 from bot.screening import ANSWER_SLOTS
-
-
-class ShowItem(Action, ABC):
-    """Shows the content item `item` in the reply language."""
-
-    item = ""
-
-    @abstractmethod
-    def name(self) -> str: ...
-
-    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
-        """The item to show, and any slots to set besides the language."""
-        return self.item, []
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        lang = reply_language(tracker)
-        item, events = self.choose(tracker, lang)
-        send_item(dispatcher, item, lang)
-        return [SlotSet("language", lang), *events]
 
 
 class ActionWelcome(ShowItem):

@@ -19,7 +19,7 @@ from bot.flood import FloodGuard
 from bot.health import report
 from bot.language import OTHER, detect, resolve
 from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.red_flags import looks_like_ad
+from bot.red_flags import AD_METADATA, looks_like_ad
 from bot.safety import is_emergency
 from bot.storage import UserStore, user_key
 
@@ -49,7 +49,6 @@ COMMANDS = {
 }
 EMERGENCY = "/emergency"
 CHECK_AD = "/check_ad"
-AD = "ad"  # metadata key for the text of a job ad (never stored: bot/tracker_store.py)
 UNSUPPORTED_MEDIA = "/unsupported_media"
 # Handled here, never sent to Rasa: sending it would start the conversation that was just erased.
 DELETE_CONFIRMED = "/delete_confirmed"
@@ -174,7 +173,7 @@ class Prayat:
                 # Safety first: the emergency answer, then the check of the ad it came with.
                 replies += await self.rasa.send(key, EMERGENCY, {"language": lang})
                 message = CHECK_AD
-            metadata = {"language": lang} if ad is None else {"language": lang, AD: ad}
+            metadata = {"language": lang} if ad is None else {"language": lang, AD_METADATA: ad}
             replies += await self.rasa.send(key, message, metadata)
             if not replies:
                 # Every rule ends in an action that answers, so silence means a failure, most

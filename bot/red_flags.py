@@ -28,6 +28,8 @@ from nlu.components.scripts import HAN, KHMER, script_counts
 from nlu.components.segment import segment
 
 VERDICTS = ("high_risk", "caution", "no_flags")
+# The metadata key the bot sends a job ad under (the tracker store never writes it).
+AD_METADATA = "ad"
 _INVISIBLE = dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD])
 
 _CHAT_HANDLE = re.compile(

@@ -26,6 +26,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from bot.red_flags import AD_METADATA
 from bot.screening import ANSWER_SLOTS, ANSWERS, WHO
 from bot.storage import EVENTS_TABLE  # noqa: F401 - the table this store writes
 
@@ -53,7 +54,6 @@ def _storable(name: str, value: Any) -> bool:
     if name == "country":
         return isinstance(value, str) and bool(_CODE.match(value)) and value.isupper()
     return True
-AD_METADATA = "ad"
 
 
 class DatabaseUrlTrackerStore(SQLTrackerStore):
