@@ -76,15 +76,6 @@ class ValidateScreeningForm(FormValidationAction):
     def name(self) -> str:
         return "validate_screening_form"
 
-    async def extract_country(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> dict[str, Any]:
-        """A place named at any point ("my daughter is in Myawaddy") answers "where?" early."""
-        if tracker.get_slot("country"):
-            return {}
-        place = content().library.place_in((tracker.latest_message or {}).get("text") or "")
-        return {"country": place.country} if place else {}
-
     def _hint(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, Any]:
         """Not one of the offered answers: say so, and ask again. A slot cleared on purpose (a
         new check starting) is nothing the person said, so it gets no hint."""

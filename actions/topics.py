@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import ShowItem, content
+from actions.replies import ShowItem, content, reply_language
 from actions.screening import reset
+from bot import AMOUNT_ENTITY
+from bot.amounts import Amount
+from bot.content import render
+from bot.red_flags import checker_for
 from bot.screening import ANSWER_SLOTS
 
 
@@ -46,10 +53,40 @@ class ActionThanks(ShowItem):
 
 
 class ActionJobs(ShowItem):
+    """The signs of a fake offer. When the person names pay far above normal ("they offer $1500
+    a month"), the reply starts with their own words and why that pay is the usual bait."""
+
     item = "jobs"
 
     def name(self) -> str:
         return "action_jobs"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        library = content().library
+        lang = reply_language(tracker)
+        reply = render(library, self.item, lang)
+        said = _high_pay_said(tracker, library)
+        if said:
+            note = library.items[lang]["ad_check.flag.high_pay"].text.strip()
+            reply["text"] = f"💰 “{said}”: {note}\n\n{reply['text']}"
+            reply["content"] = ["ad_check.flag.high_pay", *reply["content"]]
+        dispatcher.utter_message(json_message=reply)
+        return [SlotSet("language", lang)]
+
+
+def _high_pay_said(tracker: Tracker, library: Any) -> str | None:
+    """The words of an amount in this message that is far above normal pay, if any."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    amounts = [
+        Amount(e["value"]["value"], e["value"]["currency"], e["value"]["period"],
+               text[e["start"]:e["end"]], e["start"], e["end"])
+        for e in message.get("entities") or []
+        if e.get("entity") == AMOUNT_ENTITY and isinstance(e.get("value"), dict)
+    ]
+    found = checker_for(library).high_pay(amounts)
+    return " ".join(found.text.split())[:40] if found else None
 
 
 class ActionMarriage(ShowItem):
@@ -77,8 +114,8 @@ class ActionHotlines(ShowItem):
 
     def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
         library = content().library
-        said = library.place_in((tracker.latest_message or {}).get("text") or "")
-        place = said or library.places.get(tracker.get_slot("country") or "")
+        # A place named in this message or earlier (the `place` entity fills the slot).
+        place = library.places.get(tracker.get_slot("country") or "")
         if place is None:
             return self.item, []
         return place.hotlines, [SlotSet("country", place.country)]

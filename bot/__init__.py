@@ -7,3 +7,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 LANGUAGES = ("km", "en", "zh")
 DEFAULT_LANGUAGE = "km"
+
+# The entities nlu/components/entities.py adds to every message.
+PLACE_ENTITY = "place"
+AMOUNT_ENTITY = "amount"

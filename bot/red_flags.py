@@ -137,7 +137,7 @@ class RedFlagChecker:
         for flag, evidence in self._words(text):
             found.setdefault(flag, evidence)
         skilled = bool(_SKILLED.search(normalise_digits(text)))
-        pay = self._high_pay(find_amounts(text), SKILLED_PAY_FACTOR if skilled else 1)
+        pay = self.high_pay(find_amounts(text), SKILLED_PAY_FACTOR if skilled else 1)
         if pay:
             found.setdefault("high_pay", pay.text)
         age = self._narrow_age(text)
@@ -188,7 +188,7 @@ class RedFlagChecker:
         hits.sort(key=lambda hit: (hit[0], -len(hit[2])))
         return [(flag, evidence) for _, flag, evidence in hits]
 
-    def _high_pay(self, amounts: list[Amount], factor: float) -> Amount | None:
+    def high_pay(self, amounts: list[Amount], factor: float = 1) -> Amount | None:
         """The first amount far above normal: at or over the content's threshold for its currency
         and period (doubled when the ad asks for a degree or years of experience)."""
         limits = self.rules.pay_above

@@ -9,6 +9,7 @@ and keeping no message text.
   action ran, not its text). PRAYAT_KEEP_MESSAGE_TEXT=true keeps both (for example while testing
   new training data with consent).
 - A job ad sent for checking is needed only in the turn it is checked in: it is never written.
+  Nor is a pay amount someone mentions (the `amount` entity): it serves only that turn's reply.
 - The situation check's answers must survive between turns while the check runs, so they are
   written; when the check ends (result, stop, emergency or leaving it), they are blanked, with
   the answer entities of that person's turns, so no one can read the answers back.
@@ -26,13 +27,15 @@ from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from bot import AMOUNT_ENTITY
 from bot.red_flags import AD_METADATA
 from bot.screening import ANSWER_SLOTS, ANSWERS, WHO
 from bot.storage import EVENTS_TABLE  # noqa: F401 - the table this store writes
 
 ANSWER_INTENT = "screening_answer"
-# Slots needed only within one turn, never written.
+# Slots and entities needed only within one turn, never written.
 TURN_ONLY_SLOTS = {"ad_text"}
+TURN_ONLY_ENTITIES = {AMOUNT_ENTITY}
 # The only values these slots may be written with. A form slot first holds whatever the person
 # typed (Rasa fills it from the text, then the validation replaces it): that is never written.
 _CODE = re.compile(r"^[a-z_]{1,32}$|^[A-Z]{2,6}$")
@@ -134,6 +137,9 @@ class _Stored:
                 if isinstance(holder, dict) and isinstance(holder.get("metadata"), dict):
                     holder["metadata"] = {k: v for k, v in holder["metadata"].items()
                                           if k != AD_METADATA}
+                if isinstance(holder, dict) and isinstance(holder.get("entities"), list):
+                    holder["entities"] = [e for e in holder["entities"] if not (
+                        isinstance(e, dict) and e.get("entity") in TURN_ONLY_ENTITIES)]
         if self._keep_text:
             return data
         if kind == "user":

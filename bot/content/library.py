@@ -207,13 +207,27 @@ class Library:
                    (self.screening.questions if self.screening else ()) for answer in ANSWERS}
         return frozenset(b.payload for b in self.buttons.values()) | listen | answers
 
+    @cached_property
+    def _place_lookup(self) -> tuple[re.Pattern[str] | None, dict[str, Place]]:
+        by_name = {name: place for place in self.places.values() for name in place.names}
+        names = sorted(by_name, key=len, reverse=True)  # the longest name at a position wins
+        pattern = re.compile("|".join(map(re.escape, names)), re.IGNORECASE) if names else None
+        return pattern, by_name
+
+    def places_in(self, text: str) -> list[tuple[int, int, Place]]:
+        """Every place a message names, with where: (start, end, place). Names are matched
+        anywhere, ignoring case; where two names overlap, the longer one ("ប្រទេសចិន" rather
+        than a shorter name inside it)."""
+        pattern, by_name = self._place_lookup
+        if pattern is None:
+            return []
+        return [(m.start(), m.end(), by_name[m.group().casefold()])
+                for m in pattern.finditer(text) if m.group().casefold() in by_name]
+
     def place_in(self, text: str) -> Place | None:
-        """The place a message names, if any: the longest name found wins ("ប្រទេសចិន" over a
-        shorter name inside it)."""
-        lowered = text.casefold()
-        found = [(len(name), place) for place in self.places.values() for name in place.names
-                 if name in lowered]
-        return max(found, key=lambda hit: hit[0])[1] if found else None
+        """The place a message names, if any (the longest name when it names several)."""
+        found = self.places_in(text)
+        return max(found, key=lambda hit: hit[1] - hit[0])[2] if found else None
 
 
 def load_library(root: Path, today: dt.date | None = None) -> Library:
