@@ -1,0 +1,53 @@
+"""The emergency patterns (nlu/emergency/patterns.yml) are the floor under the model: they alone
+answer when Rasa is down, and they win over any intent. So every emergency the training data
+describes must set them off, and nothing else in it may."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.evaluation import training_examples
+from bot.safety import is_emergency
+
+EXAMPLES = training_examples()
+
+
+def test_every_emergency_in_the_training_data_sets_off_the_patterns():
+    missed = [(lang, text) for lang, intent, text in EXAMPLES
+              if intent == "emergency" and not is_emergency(text)]
+    assert missed == []
+
+
+def test_no_other_training_example_sets_off_the_patterns():
+    alarms = [(lang, intent, text) for lang, intent, text in EXAMPLES
+              if intent != "emergency" and is_emergency(text)]
+    assert alarms == []
+
+
+@pytest.mark.parametrize("text", [
+    # money demanded before someone may leave
+    "boss say i must pay 5000 usd to go home",
+    "they want 2000 dollars before i can leave",
+    "i owe the company money so i cant leave",
+    "ថៅកែថាត្រូវបង់លុយ ៥០០០ ដុល្លារ ទើបអាចទៅផ្ទះ",
+    "老板说要交五万块才能回家",
+    "公司说要付违约金才能走",
+    # forced to work or to scam
+    "im forced to scam people online 16 hours a day",
+    "my son is forced to work 16 hours",
+    "he was forced into marriage",
+    "គេបង្ខំឲ្យខ្ញុំបោកប្រាស់មនុស្ស",
+    "我被逼着做诈骗",
+])
+def test_danger_is_recognised(text):
+    assert is_emergency(text)
+
+
+@pytest.mark.parametrize("text", [
+    "how much do i pay to go to korea",
+    "what fees do i pay before i leave for malaysia",
+    "is forced labour common in thailand",
+    "how much money to bring to korea",
+])
+def test_questions_about_migration_are_not_alarms(text):
+    assert not is_emergency(text)
