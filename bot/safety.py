@@ -24,9 +24,15 @@ _INVISIBLE = dict.fromkeys(
 )
 
 
+# "I" in Khmer chat is often written ញុំ or ញ៉ុំ for ខ្ញុំ; the patterns are written with ខ្ញុំ.
+_KHMER_I = re.compile("(?<![\u17d2\u1781])\u1789\u17c9?\u17bb\u17c6")
+
+
 def normalise(text: str) -> str:
-    """NFC, no invisible characters, lower case: the form patterns are matched against."""
-    return unicodedata.normalize("NFC", text).translate(_INVISIBLE).casefold()
+    """NFC, no invisible characters, lower case, ខ្ញុំ however it is spelt: the form patterns
+    are matched against."""
+    clean = unicodedata.normalize("NFC", text).translate(_INVISIBLE).casefold()
+    return _KHMER_I.sub("ខ្ញុំ", clean)
 
 
 @lru_cache(maxsize=4)

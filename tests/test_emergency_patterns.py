@@ -38,6 +38,13 @@ def test_no_other_training_example_sets_off_the_patterns():
     "he was forced into marriage",
     "គេបង្ខំឲ្យខ្ញុំបោកប្រាស់មនុស្ស",
     "我被逼着做诈骗",
+    "我朋友在迪拜被老板强迫陪客",
+    # held, guarded, moved, made to sleep with customers
+    "im in a compound in myawaddy and the guards have guns",
+    "quick pls, they are coming to move me to another company",
+    "i am 17 and the boss says i have to sleep with customers",
+    "គេដាក់ញុំនៅក្នុងអគារមួយ មានឆ្មាំកាន់កាំភ្លើង",  # ញុំ: "I" as people type it
+    "ញុំអត់មានសេរីភាពទេ គេយាមរាល់ពេល ចេញក្រៅអត់បាន",
 ])
 def test_danger_is_recognised(text):
     assert is_emergency(text)
@@ -48,6 +55,10 @@ def test_danger_is_recognised(text):
     "what fees do i pay before i leave for malaysia",
     "is forced labour common in thailand",
     "how much money to bring to korea",
+    "security guards job in thailand is it real",
+    "ខ្ញុំចង់ទិញផ្លែស្វាយ",  # ស្វាយ (mango) holds វាយ (beat)
+    "ញុំចង់ធ្វើការនៅថៃ",
+    "強迫症怎么治",
 ])
-def test_questions_about_migration_are_not_alarms(text):
+def test_ordinary_messages_are_not_alarms(text):
     assert not is_emergency(text)
