@@ -217,13 +217,19 @@ async def test_an_emergency_interrupts_the_check_at_once(telegram, content, lang
     assert shown(after) == item_text(content, "screening.expired", lang)
 
 
-async def test_typed_text_gets_a_hint_and_the_same_question_again(telegram, content):
-    person = Person(telegram, "en")
+@pytest.mark.parametrize(("lang", "other", "yes"), [
+    ("en", "what is the weather like today", "Yes"),
+    ("km", "ថ្ងៃនេះភ្លៀងទេ", "បាទ"),
+    ("zh", "今天天气怎么样", "是"),
+])
+async def test_typed_text_gets_a_hint_and_the_same_question_again(telegram, content, lang, other,
+                                                                   yes):
+    person = Person(telegram, lang)
     first = await person.starts_a_check("self", "working", "MM")
-    hint, again = await person.says("what is the weather like today", replies=2)
-    assert shown(hint) == item_text(content, "screening.use_buttons", "en")
+    hint, again = await person.says(other, replies=2)
+    assert shown(hint) == item_text(content, "screening.use_buttons", lang)
     assert shown(again) == shown(first)
-    [second] = await person.says("Yes")  # a typed answer matching a button's label is taken
+    [second] = await person.says(yes)  # a typed answer matching a button's label is taken
     assert shown(second).startswith("2/")
 
 
