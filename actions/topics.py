@@ -169,11 +169,28 @@ class ActionConfirmDelete(ShowItem):
         return "action_confirm_delete"
 
 
+# When the model hesitates and emergency is one of its two best guesses at least this sure, the
+# person gets the emergency steps, not "I did not understand": a false alarm costs far less.
+EMERGENCY_DOUBT = 0.25
+
+
 class ActionFallback(ShowItem):
+    """Not understood, or out of scope: what Prayat can do, with the menu. But a message the model
+    half reads as an emergency ("I am in Poipet…" sits between "I am held in…" and "which number
+    in…") gets the emergency steps, which carry the numbers too."""
+
     item = "fallback"
 
     def name(self) -> str:
         return "action_fallback"
+
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
+        ranking = [r for r in (tracker.latest_message or {}).get("intent_ranking") or []
+                   if r.get("name") != "nlu_fallback"]
+        if any(r.get("name") == "emergency" and (r.get("confidence") or 0) >= EMERGENCY_DOUBT
+               for r in ranking[:2]):
+            return "emergency", []
+        return self.item, []
 
 
 class ActionUnsupportedMedia(ShowItem):
