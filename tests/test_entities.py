@@ -116,7 +116,6 @@ async def started(telegram, lang: str) -> int:
 @pytest.mark.stack
 @pytest.mark.parametrize(("lang", "message", "quoted"), [
     ("en", "a company in Bavet offers me 1500$ a month for typing, is that job real?", "1500$"),
-    ("km", "គេផ្តល់ការងារឱ្យខ្ញុំ ប្រាក់ខែ ២០០០ ដុល្លារ តើការងារនេះពិតឬក្លែងក្លាយ?", "២០០០ ដុល្លារ"),
     ("zh", "有人介绍我去西港上班，月薪两万，这个工作是真的吗", "两万"),
 ])
 async def test_a_job_question_with_pay_far_above_normal_quotes_it(telegram, content, lang,
@@ -128,6 +127,35 @@ async def test_a_job_question_with_pay_far_above_normal_quotes_it(telegram, cont
     note = lib.items[lang]["ad_check.flag.high_pay"].text.strip()
     assert shown(reply).startswith(f"💰 “{quoted}”: {note}")
     assert render(lib, "jobs", lang)["text"] in shown(reply)
+
+
+@pytest.mark.parametrize(("lang", "message", "quoted", "noted"), [
+    ("km", "គេឲ្យប្រាក់ខែ ២០០០ ដុល្លារ ការងារនេះពិតឬបោក?", "២០០០ ដុល្លារ", True),
+    ("km", "រោងចក្រឲ្យប្រាក់ខែ ២៥០ ដុល្លារ ការងារនេះពិតឬបោក?", "", False),
+    ("zh", "月薪两万，这个工作是真的吗", "两万", True),
+])
+def test_the_jobs_answer_quotes_pay_far_above_normal(lang, message, quoted, noted):
+    """The jobs action alone, in each language, from the entities the extractor gives."""
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.topics import ActionJobs
+
+    latest = {"text": message, "intent": {"name": "ask_jobs"}, "entities": [
+        {**e, "extractor": "PlaceAndAmountExtractor"} for e in find_entities(message, LIB)]}
+    tracker = Tracker("someone", {}, latest, [{"event": "user", "metadata": {"language": lang}}],
+                      False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionJobs().run(dispatcher, tracker, {}))
+    [sent] = dispatcher.messages
+    note = LIB.items[lang]["ad_check.flag.high_pay"].text.strip()
+    jobs = render(LIB, "jobs", lang)["text"]
+    if noted:
+        assert sent["custom"]["text"] == f"💰 “{quoted}”: {note}\n\n{jobs}"
+    else:
+        assert sent["custom"]["text"] == jobs
 
 
 @pytest.mark.stack
