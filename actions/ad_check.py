@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import content, reply_language, send_item
+from bot import AMOUNT_ENTITY
 from bot.content import render
 from bot.red_flags import AD_METADATA, MIN_FORWARDED_AD, checker_for
 
@@ -23,6 +24,21 @@ def _ad_in_metadata(tracker: Tracker) -> str | None:
     return None
 
 
+def _offer_in_request(tracker: Tracker) -> str | None:
+    """The request itself, when it already describes the offer ("they offer 2000$ a month in
+    Poipet, is it real?", "check this: 'Hiring now! …'"): it names pay or shows two warning signs.
+    Only the message that starts the check counts; "check an ad for me" has nothing to check."""
+    if tracker.get_slot("requested_slot") is not None:
+        return None
+    text = ((tracker.latest_message or {}).get("text") or "").strip()
+    if not text or text.startswith("/"):
+        return None
+    check = checker_for(content().library).check(text)
+    names_pay = any(e.get("entity") == AMOUNT_ENTITY
+                    for e in (tracker.latest_message or {}).get("entities") or [])
+    return text if names_pay or len(check.flags) >= 2 else None
+
+
 class ValidateAdForm(FormValidationAction):
     def name(self) -> str:
         return "validate_ad_form"
@@ -30,14 +46,16 @@ class ValidateAdForm(FormValidationAction):
     async def extract_ad_text(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        """An ad the bot recognised (pasted or forwarded) comes as metadata, not as typed text."""
-        ad = _ad_in_metadata(tracker)
+        """An ad the bot recognised (pasted or forwarded) comes as metadata, not as typed text;
+        a request that already describes the offer is checked as it is."""
+        ad = _ad_in_metadata(tracker) or _offer_in_request(tracker)
         return {"ad_text": ad} if ad else {}
 
     def validate_ad_text(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: dict[str, Any]) -> dict[str, Any]:
         text = str(value or "").strip()
-        if len(text) >= MIN_FORWARDED_AD or text == _ad_in_metadata(tracker):
+        if (len(text) >= MIN_FORWARDED_AD or text == _ad_in_metadata(tracker)
+                or text == _offer_in_request(tracker)):
             return {"ad_text": text}
         send_item(dispatcher, "ad_check.not_an_ad", reply_language(tracker))
         return {"ad_text": None}

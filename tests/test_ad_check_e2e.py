@@ -126,3 +126,24 @@ async def test_an_ad_forwarded_during_the_situation_check_is_checked(telegram, c
     telegram.press_button(chat, '/screening_answer{"answer":"working"}')  # the check has ended
     [expired] = (await telegram.wait_for(chat, 7))[6:]
     assert shown(expired) == item(content, "screening.expired", "en")
+
+
+@pytest.mark.parametrize(("lang", "words", "quoted"), [
+    # Whether the model reads these as "check an ad" or as a question about jobs, the person is
+    # told at once that this pay is the usual bait, with their own words; never "send me the ad".
+    ("km", "គេឲ្យប្រាក់ខែ ២០០០ ដុល្លារ ការងារនេះពិតឬបោក?", "២០០០ ដុល្លារ"),
+    ("en", 'check this: "Hiring now! Customer service in Thailand, 1500$ a month, no experience, '
+           'free visa"', "1500$"),
+    ("zh", "帮我看看这个：“高薪招聘客服 月薪2万 包吃住 无需经验”", "2万"),
+])
+async def test_a_request_that_already_describes_the_offer_is_answered_at_once(telegram, content,
+                                                                                lang, words,
+                                                                                quoted):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code=lang)
+    await telegram.wait_for(chat, 1)
+    telegram.send_text(chat, words, language_code=lang)
+    reply = shown((await telegram.wait_for(chat, 2))[1])
+    assert not reply.startswith(item(content, "ad_check.ask", lang))
+    assert content.library.items[lang]["ad_check.flag.high_pay"].text.strip() in reply
+    assert quoted in reply
