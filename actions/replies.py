@@ -60,10 +60,14 @@ class ShowItem(Action, ABC):
         """The item to show, and any slots to set besides the language."""
         return self.item, []
 
+    def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
+        """The message for the item; an action may add to it what the person said."""
+        return render(content().library, item, lang)
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         lang = reply_language(tracker)
         item, events = self.choose(tracker, lang)
-        send_item(dispatcher, item, lang)
+        dispatcher.utter_message(json_message=self.reply(tracker, item, lang))
         return [SlotSet("language", lang), *events]

@@ -6,9 +6,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import ShowItem, content, reply_language
+from actions.replies import ShowItem, content
 from actions.screening import reset
 from bot import AMOUNT_ENTITY
 from bot.amounts import Amount
@@ -61,18 +60,15 @@ class ActionJobs(ShowItem):
     def name(self) -> str:
         return "action_jobs"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
         library = content().library
-        lang = reply_language(tracker)
-        reply = render(library, self.item, lang)
+        reply = render(library, item, lang)
         said = _high_pay_said(tracker, library)
         if said:
             note = library.items[lang]["ad_check.flag.high_pay"].text.strip()
             reply["text"] = f"💰 “{said}”: {note}\n\n{reply['text']}"
             reply["content"] = ["ad_check.flag.high_pay", *reply["content"]]
-        dispatcher.utter_message(json_message=reply)
-        return [SlotSet("language", lang)]
+        return reply
 
 
 def _high_pay_said(tracker: Tracker, library: Any) -> str | None:
