@@ -54,8 +54,9 @@ class ValidateAdForm(FormValidationAction):
     def validate_ad_text(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: dict[str, Any]) -> dict[str, Any]:
         text = str(value or "").strip()
-        if (len(text) >= MIN_FORWARDED_AD or text == _ad_in_metadata(tracker)
-                or text == _offer_in_request(tracker)):
+        # As the check starts, the only value is what extract_ad_text took (a recognised ad or a
+        # request that describes the offer): it was judged there, so it is not judged again.
+        if len(text) >= MIN_FORWARDED_AD or tracker.get_slot("requested_slot") is None:
             return {"ad_text": text}
         send_item(dispatcher, "ad_check.not_an_ad", reply_language(tracker))
         return {"ad_text": None}
