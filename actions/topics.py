@@ -167,7 +167,8 @@ class ActionConfirmDelete(ShowItem):
 
 # When the model hesitates and emergency is one of its two best guesses at least this sure, the
 # person gets the emergency steps, not "I did not understand": a false alarm costs far less.
-EMERGENCY_DOUBT = 0.25
+# Below the fallback threshold in config.yml (0.2), so that it applies when the model is unsure.
+EMERGENCY_DOUBT = 0.15
 
 
 class ActionFallback(ShowItem):

@@ -27,12 +27,15 @@ def reply_to(ranking: list[tuple[str, float]]) -> dict:
     # torn between emergency and hotlines: the emergency steps (they carry the numbers too)
     ([("nlu_fallback", 0.45), ("emergency", 0.51), ("ask_hotlines", 0.49)], "emergency"),
     ([("nlu_fallback", 0.45), ("ask_hotlines", 0.6), ("emergency", 0.3)], "emergency"),
+    # unsure, emergency a close second: the emergency steps
+    ([("nlu_fallback", 0.2), ("ask_hotlines", 0.19), ("emergency", 0.16)], "emergency"),
     # out of scope, emergency a distant second: still safety first
     ([("out_of_scope", 0.7), ("emergency", 0.26)], "emergency"),
     # nothing points at danger: what Prayat can do, and the menu
     ([("nlu_fallback", 0.45), ("ask_jobs", 0.4), ("ask_marriage", 0.38), ("emergency", 0.2)],
      "fallback"),
     ([("out_of_scope", 0.95), ("greet", 0.03)], "fallback"),
+    ([("nlu_fallback", 0.2), ("ask_jobs", 0.18), ("emergency", 0.1)], "fallback"),
 ])
 def test_fallback_leans_towards_safety(ranking, item):
     sent = reply_to(ranking)
