@@ -16,6 +16,7 @@ trained weights are stored as plain arrays, not pickles.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,8 @@ from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.components.fingerprint import code_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +70,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def required_packages() -> list[str]:
         return ["sklearn"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        return code_fingerprint((sys.modules[__name__],), ("scikit-learn", "numpy"))
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:

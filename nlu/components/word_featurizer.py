@@ -10,11 +10,14 @@ between the spaces), so khmer-nltk's and jieba's words are counted as words.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from sklearn.feature_extraction.text import CountVectorizer
+
+from nlu.components.fingerprint import code_fingerprint
 
 # The tokens are joined by single spaces before counting, and no token contains one.
 WHOLE_TOKEN = r"(?u)\S+"
@@ -30,6 +33,10 @@ def _whole_tokens(vectorizers: dict[str, CountVectorizer]) -> dict[str, CountVec
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class WholeWordCountsFeaturizer(CountVectorsFeaturizer):
     """CountVectorsFeaturizer counting the tokenizer's words as they are."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        return code_fingerprint((sys.modules[__name__],), ("rasa", "scikit-learn"))
 
     @classmethod
     def _create_shared_vocab_vectorizers(
