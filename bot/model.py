@@ -21,6 +21,8 @@ from bot.content import PROJECT_ROOT
 logger = logging.getLogger(__name__)
 
 NLU_LANGUAGES = ("km", "en", "zh")
+# Packages whose version changes what the model learns (segmentation, character conversion).
+MODEL_PACKAGES = ("rasa", "khmer-nltk", "jieba", "opencc-python-reimplemented")
 TRAINING_DATA = ["data", *(f"nlu/{lang}" for lang in NLU_LANGUAGES)]
 
 
@@ -33,7 +35,7 @@ def model_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
 
 
 def model_hash(root: Path = PROJECT_ROOT) -> str:
-    versions = " ".join(f"{d}={metadata.version(d)}" for d in ("rasa", "khmer-nltk", "jieba"))
+    versions = " ".join(f"{d}={metadata.version(d)}" for d in MODEL_PACKAGES)
     digest = hashlib.sha256(versions.encode() + b"\n")
     for path in model_inputs(root):
         digest.update(str(path.relative_to(root)).encode() + b"\0")

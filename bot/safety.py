@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 
 from bot.content import PROJECT_ROOT
+from nlu.components.scripts import HAN, char_script
+from nlu.components.segment import simplified, traditional
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +50,20 @@ def _compiled(path: Path) -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
+def _forms(clean: str) -> set[str]:
+    """The text as typed and, if it has Chinese characters, in simplified and in traditional
+    characters: a pattern written in either script then matches both ("不许" and "不許")."""
+    forms = {clean}
+    if any(char_script(ch) == HAN for ch in clean):
+        try:
+            forms |= {simplified(clean), traditional(clean)}
+        except Exception:  # noqa: BLE001 - the floor must answer even if conversion fails
+            logger.exception("Chinese character conversion failed; matching the text as typed")
+    return forms
+
+
 def is_emergency(text: str, path: Path = PATTERNS_FILE) -> bool:
     """True when any language's emergency pattern matches. The message's language is not
     consulted on purpose: it may be misread, and a false alarm costs far less than a miss."""
-    clean = normalise(text)
-    return any(p.search(clean) for p in _compiled(path))
+    forms = _forms(normalise(text))
+    return any(p.search(form) for p in _compiled(path) for form in forms)

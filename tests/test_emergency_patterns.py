@@ -45,6 +45,9 @@ def test_no_other_training_example_sets_off_the_patterns():
     "i am 17 and the boss says i have to sleep with customers",
     "គេដាក់ញុំនៅក្នុងអគារមួយ មានឆ្មាំកាន់កាំភ្លើង",  # ញុំ: "I" as people type it
     "ញុំអត់មានសេរីភាពទេ គេយាមរាល់ពេល ចេញក្រៅអត់បាន",
+    # a pattern written in one script of Chinese catches the other ("不許" is in the file, "不许" not)
+    "老板不许我回家",
+    "老闆不許我回家",
 ])
 def test_danger_is_recognised(text):
     assert is_emergency(text)

@@ -149,3 +149,35 @@ def test_missing_weights_mean_no_intent_not_a_crash(pipeline):
                                          context("intents"))
     [result] = loaded.process(pipeline.featurize([message("hello")]))
     assert result.get("intent") is None
+
+
+def test_traditional_chinese_is_read_as_its_simplified_form(pipeline):
+    classifier = pipeline.train()  # trained on simplified examples only
+    texts = ["這個工作是真的嗎", "这个工作是真的吗"]
+    traditional, simplified = classifier.probabilities(pipeline.featurize([message(t) for t in texts]))
+    np.testing.assert_allclose(traditional, simplified)
+
+
+@pytest.fixture(scope="module")
+def agent():
+    from rasa.core.agent import Agent
+
+    from bot.model import ensure_model
+
+    model, _ = ensure_model()
+    return Agent.load(str(model))
+
+
+@pytest.mark.stack
+@pytest.mark.parametrize(("traditional", "simplified"), [
+    ("我的護照被老闆扣了", "我的护照被老板扣了"),
+    ("請問這個工作是真的嗎", "请问这个工作是真的吗"),
+    ("我想換成英文", "我想换成英文"),
+    ("幫我刪除我的資料", "帮我删除我的资料"),
+])
+async def test_the_model_understands_both_chinese_scripts_alike(agent, traditional, simplified):
+    """Also proves the trained model was built by the current tokenizer, not from Rasa's cache of
+    an older one (nlu/components/fingerprint.py)."""
+    a, b = await agent.parse_message(traditional), await agent.parse_message(simplified)
+    assert a["intent"]["name"] == b["intent"]["name"] != "nlu_fallback"
+    assert a["intent"]["confidence"] == pytest.approx(b["intent"]["confidence"])

@@ -31,6 +31,19 @@ def test_traditional_chinese_is_split():
     assert "工作" in tokens and len(tokens) >= 4
 
 
+def test_traditional_chinese_is_counted_as_simplified():
+    """The featurizers count lemmas: "護照被老闆扣了" and "护照被老板扣了" are the same words."""
+    traditional = tokenize_text("護照被老闆扣了")
+    plain = tokenize_text("护照被老板扣了")
+    assert [t.text for t in traditional] == ["護照", "被", "老闆", "扣", "了"]
+    assert [t.lemma for t in traditional] == [t.text for t in plain]
+    assert_substrings("護照被老闆扣了")
+
+
+def test_simplified_and_other_scripts_keep_their_own_lemma():
+    assert all(t.lemma == t.text for t in tokenize_text("我想去柬埔寨工作 job ការងារ"))
+
+
 def test_mixed_khmer_and_english_keeps_each_script_whole():
     tokens = words("job online នៅ Thailand ពិតឬអត់")
     assert tokens[:2] == ["job", "online"]
@@ -78,6 +91,6 @@ def test_the_rasa_component_sets_offsets_rasa_can_use():
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(
-    list("ខ្ញុំចង់ទៅធ្វើការនៅថៃ我想去柬埔寨工作abc 123,.!?😀\u200b\n។៣")), max_size=60))
+    list("ខ្ញុំចង់ទៅធ្វើការនៅថៃ我想去柬埔寨工作護照這個檢查abc 123,.!?😀\u200b\n។៣")), max_size=60))
 def test_every_token_is_an_exact_substring(text):
     assert_substrings(text)

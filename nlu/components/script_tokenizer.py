@@ -11,6 +11,7 @@ and entity extractors rely on token positions.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -20,12 +21,16 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+import nlu.components.scripts
+import nlu.components.segment
+from nlu.components.fingerprint import code_fingerprint
 from nlu.components.segment import segment
 
 
 def tokenize_text(text: str) -> list[Token]:
-    """Tokens of a message in any mix of Khmer, Han and Latin script."""
-    return [Token(piece.text, piece.start) for piece in segment(text)]
+    """Tokens of a message in any mix of Khmer, Han and Latin script. A traditional Chinese word
+    has its simplified form as its lemma, which is what the featurizers count."""
+    return [Token(piece.text, piece.start, lemma=piece.normal or None) for piece in segment(text)]
 
 
 @DefaultV1Recipe.register(
@@ -42,6 +47,12 @@ class ScriptAwareTokenizer(Tokenizer):
             "token_pattern": None,
             "prefix_separator_symbol": None,
         }
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        return code_fingerprint(
+            (sys.modules[__name__], nlu.components.segment, nlu.components.scripts),
+            ("khmer-nltk", "jieba", "opencc-python-reimplemented"))
 
     @staticmethod
     def required_packages() -> list[str]:

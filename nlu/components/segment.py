@@ -1,7 +1,9 @@
 """Cutting text in any mix of Khmer, Chinese and Latin script into words.
 
 Khmer runs go to khmer-nltk, Han runs to jieba, everything else is cut on word boundaries. Every
-piece is an exact substring of the text with its true offset. Used by the Rasa tokenizer
+piece is an exact substring of the text with its true offset. A word in traditional Chinese
+characters also carries its simplified form (`normal`), so that "護照" and "护照" are one word to
+the model, and jieba, whose dictionary is simplified, cuts both the same way. Used by the Rasa tokenizer
 (script_tokenizer.py) and by the job-ad checker's spaCy matcher (bot/red_flags.py), so that both
 see the same words.
 """
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 
 from nlu.components.scripts import HAN, KHMER, LATIN, runs
@@ -18,6 +22,7 @@ from nlu.components.scripts import HAN, KHMER, LATIN, runs
 class Piece(NamedTuple):
     text: str
     start: int
+    normal: str = ""  # the simplified form of a traditional Chinese word; empty otherwise
 
 
 logger = logging.getLogger(__name__)
@@ -37,6 +42,36 @@ def _segment_han(run: str) -> list[str]:
     import jieba
 
     return list(jieba.cut(run))
+
+
+@lru_cache(maxsize=2)
+def _converter(direction: str) -> Callable[[str], str]:
+    from opencc import OpenCC
+
+    return OpenCC(direction).convert
+
+
+def simplified(run: str) -> str:
+    """The run in simplified characters, letter for letter (a conversion that would change the
+    length, which offsets cannot follow, leaves the run as it is)."""
+    converted = _converter("t2s")(run)
+    return converted if len(converted) == len(run) else run
+
+
+def traditional(run: str) -> str:
+    """The run in traditional characters, letter for letter (as `simplified`)."""
+    converted = _converter("s2t")(run)
+    return converted if len(converted) == len(run) else run
+
+
+def _han_pieces(run: str, offset: int) -> list[Piece]:
+    """Segment the simplified form; the pieces keep the characters as the person typed them."""
+    normal = simplified(run)
+    pieces = []
+    for piece in _locate(_segment_han(normal), normal, offset):
+        typed = run[piece.start - offset:piece.start - offset + len(piece.text)]
+        pieces.append(Piece(typed, piece.start, piece.text if typed != piece.text else ""))
+    return pieces
 
 
 def _locate(words: list[str], run: str, offset: int) -> list[Piece]:
@@ -74,7 +109,7 @@ def segment(text: str) -> list[Piece]:
         if script == KHMER:
             pieces.extend(_locate(_segment_khmer(run), run, start))
         elif script == HAN:
-            pieces.extend(_locate(_segment_han(run), run, start))
+            pieces.extend(_han_pieces(run, start))
         elif script == LATIN:
             pieces.extend(Piece(m.group(), start + m.start()) for m in _WORD.finditer(run))
     if not pieces and text.strip():
