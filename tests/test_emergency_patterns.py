@@ -48,6 +48,9 @@ def test_no_other_training_example_sets_off_the_patterns():
     # a pattern written in one script of Chinese catches the other ("不許" is in the file, "不许" not)
     "老板不许我回家",
     "老闆不許我回家",
+    # a cry for help for someone else
+    "拜託 快救人",
+    "快救救我妹妹",
 ])
 def test_danger_is_recognised(text):
     assert is_emergency(text)
