@@ -51,6 +51,9 @@ def test_no_other_training_example_sets_off_the_patterns():
     # a cry for help for someone else
     "拜託 快救人",
     "快救救我妹妹",
+    # guarded; money to leave, said the other way round
+    "宿舍门口有人拿枪守着",
+    "老板说我想走得先赔三万",
 ])
 def test_danger_is_recognised(text):
     assert is_emergency(text)
@@ -65,6 +68,7 @@ def test_danger_is_recognised(text):
     "ខ្ញុំចង់ទិញផ្លែស្វាយ",  # ស្វាយ (mango) holds វាយ (beat)
     "ញុំចង់ធ្វើការនៅថៃ",
     "強迫症怎么治",
+    "你们会不会把我的信息卖给别人",  # 卖给 (sold to), but of data
 ])
 def test_ordinary_messages_are_not_alarms(text):
     assert not is_emergency(text)
