@@ -70,3 +70,69 @@ def test_from_telegram_ignores_languages_prayat_does_not_speak():
 ])
 def test_english_is_not_mistaken_for_romanized_khmer(text):
     assert detect(text) == "en"
+
+
+@pytest.mark.parametrize("text", [
+    # spellings in no word list, known by their letters (kgnom, tvea, srolanh)
+    "kgnom jong tvea kar nov kore",
+    "bong srolanh oun te",
+    # words that are English too count half: "men" (not), "ban" (can), "mean" (have)
+    "men hoy",
+    "ot mean luy te",
+    # English loanwords and place names count for neither side
+    "knhom jong apply job nov korea",
+    # a tie with at least two Khmer words goes to Khmer
+    "ke thar job customer service nov sihanoukville",
+])
+def test_romanized_khmer_in_any_spelling(text):
+    assert detect(text) == "km"
+
+
+@pytest.mark.parametrize("text", [
+    "I mean it, the men can ban you",
+    "thanks bong",  # one Khmer word in an English message
+    "free visa free ticket",  # only loanwords: nothing says Khmer
+    "my name is Sokha and I live in Poipet",
+])
+def test_english_with_khmer_looking_words_stays_english(text):
+    assert detect(text) == "en"
+
+
+def test_the_word_lists_do_not_overlap():
+    """A word in two lists would count twice; scripts/english_words.py keeps them apart."""
+    from bot.language import (
+        ENGLISH_WORDS,
+        KHMER_ENGLISH_HOMOGRAPHS,
+        LOANWORDS,
+        ROMANIZED_KHMER,
+        _word_list,
+    )
+
+    english = _word_list(ENGLISH_WORDS)
+    for other in (ROMANIZED_KHMER, KHMER_ENGLISH_HOMOGRAPHS, LOANWORDS):
+        assert english & _word_list(other) == set(), other.name
+    assert _word_list(ROMANIZED_KHMER) & _word_list(KHMER_ENGLISH_HOMOGRAPHS) == set()
+
+
+def test_letters_tell_khmer_from_english():
+    from bot.language import _letter_evidence
+
+    assert min(map(_letter_evidence, ["khnhum", "chhnam", "srolanh"])) > 0
+    assert max(map(_letter_evidence, ["beautiful", "what", "passport"])) < 0
+
+
+def test_romanized_khmer_and_english_development_set():
+    """tests/data/language_dev.yml: messages written apart from the word lists (romanized Khmer in
+    many spellings, English as Cambodians write it, Khmer with English words). A change to the
+    word lists that makes the bot answer many of them in the wrong language fails here."""
+    import yaml
+
+    from bot.content import PROJECT_ROOT
+
+    data = yaml.safe_load((PROJECT_ROOT / "tests/data/language_dev.yml").read_text("utf-8"))
+    expected = {"km_latin": "km", "en": "en", "mixed_km_en": "km"}
+    match = {group: sum(detect(str(text)) == expected[group] for text in texts) / len(texts)
+             for group, texts in data.items()}
+    assert match["km_latin"] >= 0.97, match
+    assert match["en"] >= 0.97, match
+    assert match["mixed_km_en"] >= 0.9, match
