@@ -54,6 +54,13 @@ def test_no_other_training_example_sets_off_the_patterns():
     # guarded; money to leave, said the other way round
     "宿舍门口有人拿枪守着",
     "老板说我想走得先赔三万",
+    # romanized Khmer: help alone, with a person or "please"; forced; not let eat
+    "chuoy!!",
+    "choy knhom phong",
+    "juoy pa oun knhom phong",
+    "knhom trov ka chuoy",
+    "ke bongkom knhom bok ke",
+    "ke ot oy knhom hop bay",
 ])
 def test_danger_is_recognised(text):
     assert is_emergency(text)
@@ -69,6 +76,8 @@ def test_danger_is_recognised(text):
     "ញុំចង់ធ្វើការនៅថៃ",
     "強迫症怎么治",
     "你们会不会把我的信息卖给别人",  # 卖给 (sold to), but of data
+    "orkun del chuoy knhom",  # thanks for helping me
+    "chuoy knhom rok ka nov thai",  # help me find a job in Thailand
 ])
 def test_ordinary_messages_are_not_alarms(text):
     assert not is_emergency(text)
