@@ -56,6 +56,7 @@ def test_no_other_training_example_sets_off_the_patterns():
     "老板说我想走得先赔三万",
     # romanized Khmer: help alone, with a person or "please"; forced; not let eat
     "chuoy!!",
+    "som chuoy",
     "choy knhom phong",
     "juoy pa oun knhom phong",
     "knhom trov ka chuoy",
