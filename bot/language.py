@@ -21,6 +21,11 @@ LOANWORDS = WORD_LISTS / "loanwords.txt"
 CHINESE_SHORTHAND = WORD_LISTS / "chinese_shorthand.txt"
 _LATIN_WORD = re.compile(r"[a-z][a-z'\-]*")
 
+
+def latin_words(text: str) -> list[str]:
+    """Lower-case Latin words; a phone's curly apostrophe (I’m) is read as a straight one."""
+    return [w.strip("'-") for w in _LATIN_WORD.findall(text.casefold().replace("\u2019", "'"))]
+
 OTHER = "other"  # a language Prayat does not speak (Thai, Lao, Burmese, Vietnamese, ...)
 
 # Fewer Latin letters than this ("ok", "hi") do not say clearly enough that a message is English.
@@ -41,11 +46,11 @@ def detect(text: str) -> str | None:
     counts = script_counts(text)
     if not counts:
         return None
-    latin_words = len(_LATIN_WORD.findall(text.casefold())) if counts[LATIN] else 0
+    latin_count = len(latin_words(text)) if counts[LATIN] else 0
     words = {
         KHMER: 2 * max(1.0, _khmer_syllables(text) / 2) if counts[KHMER] else 0.0,
         HAN: 2 * max(1.0, counts[HAN] / 1.5) if counts[HAN] else 0.0,
-        LATIN: float(latin_words),
+        LATIN: float(latin_count),
     }
     others = sum(n for script, n in counts.items() if script not in words)
     if others > counts[KHMER] + counts[HAN] + counts[LATIN]:
@@ -79,15 +84,22 @@ def looks_romanized_khmer(text: str) -> bool:
     neither ("jong", spelt "joong") by its letters (_letter_evidence). Loanwords and place names
     ("job", "visa", "poipet") count for neither side. A tie goes to Khmer when at least two words
     are Khmer ("ke thar job customer service nov sihanoukville" is Khmer with English words)."""
-    words = _LATIN_WORD.findall(text.casefold())
-    if not words:
-        return False
     khmer = english = 0.0
-    for word in words:
-        side = _word_side(word.strip("'-"))
-        if side is not None:
-            khmer += side
-            english += 1.0 - side
+    listed = by_letters = 0  # Khmer words found in romanized_khmer.txt / known by letters only
+    for word in latin_words(text):
+        side = _word_side(word)
+        if side is None:
+            continue
+        khmer += side
+        english += 1.0 - side
+        if side == 1.0:
+            if word in _word_list(ROMANIZED_KHMER):
+                listed += 1
+            else:
+                by_letters += 1
+    # Letters alone are not enough for one word: "Sokha", "haha", "omg" are not Khmer messages.
+    if not listed and by_letters < 2:
+        return False
     return khmer > english or (khmer == english and khmer >= 2)
 
 
@@ -108,6 +120,8 @@ def _word_side(word: str) -> float | None:
         return None
     if word in _word_list(ENGLISH_WORDS):
         return 0.0
+    if len(word) < 3:
+        return None  # "m" of "I m", "k": too short for the letters to say anything
     evidence = _letter_evidence(word)
     if evidence > _LETTER_MARGIN:
         return 1.0

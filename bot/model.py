@@ -21,8 +21,10 @@ from bot.content import PROJECT_ROOT
 logger = logging.getLogger(__name__)
 
 NLU_LANGUAGES = ("km", "en", "zh")
-# Packages whose version changes what the model learns (segmentation, character conversion).
-MODEL_PACKAGES = ("rasa", "khmer-nltk", "jieba", "opencc-python-reimplemented")
+# Packages whose version changes what the model learns (segmentation, character conversion, the
+# intent classifier's solver).
+MODEL_PACKAGES = ("rasa", "khmer-nltk", "jieba", "opencc-python-reimplemented", "scikit-learn",
+                  "numpy")
 TRAINING_DATA = ["data", *(f"nlu/{lang}" for lang in NLU_LANGUAGES)]
 
 

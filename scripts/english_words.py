@@ -9,7 +9,6 @@ bot/language.py weighs on their own."""
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -24,9 +23,9 @@ from bot.language import (  # noqa: E402
     LOANWORDS,
     ROMANIZED_KHMER,
     _word_list,
+    latin_words,
 )
 
-WORD = re.compile(r"[a-z][a-z'\-]*")
 HEADER = """\
 # English words: a Latin-script message is read as English rather than romanized Khmer when
 # more of its words are here than in romanized_khmer.txt (bot/language.py).
@@ -39,11 +38,11 @@ def main() -> None:
     words = set(STOP_WORDS)
     for folder in (ROOT / "nlu" / "en", ROOT / "content" / "en"):
         for path in sorted(folder.rglob("*.yml")):
-            words |= set(WORD.findall(path.read_text(encoding="utf-8").casefold()))
-    words = {w.strip("'-") for w in words}
+            words |= set(latin_words(path.read_text(encoding="utf-8")))
     for path in (ROMANIZED_KHMER, KHMER_ENGLISH_HOMOGRAPHS, LOANWORDS):
         words -= _word_list(path)
-    words = sorted(w for w in words if len(w) >= 2 and w not in {"intent", "examples", "nlu"})
+    words = sorted(w for w in words
+                   if (len(w) >= 2 or w in {"a", "i"}) and w not in {"intent", "examples", "nlu"})
     ENGLISH_WORDS.write_text(HEADER + "\n".join(words) + "\n", encoding="utf-8")
     print(f"{len(words)} words in {ENGLISH_WORDS.relative_to(ROOT)}")
 

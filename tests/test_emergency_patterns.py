@@ -57,6 +57,10 @@ def test_no_other_training_example_sets_off_the_patterns():
     # romanized Khmer: help alone, with a person or "please"; forced; not let eat
     "chuoy!!",
     "som chuoy",
+    # any "chuoy" but "help with what": other spellings of "me", repeated, after a person, with
+    # English or punctuation, help me find my child
+    "chuoy khnom", "chuoy chuoy", "bong chuoy", "plz chuoy", "knhom som chuoy", "chuoy me",
+    "chuoy!! knhom klach", "chuoy, phong", "chuoy knhom rok kon knhom", "chuoy knhom prab police",
     "choy knhom phong",
     "juoy pa oun knhom phong",
     "knhom trov ka chuoy",

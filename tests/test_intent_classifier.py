@@ -33,9 +33,9 @@ def context(name: str) -> ExecutionContext:
     return ExecutionContext(GraphSchema({}), node_name=name)
 
 
-def data() -> TrainingData:
+def data(examples: dict[str, list[str]] = EXAMPLES) -> TrainingData:
     return TrainingData([Message.build(text=text, intent=intent)
-                         for intent, texts in EXAMPLES.items() for text in texts])
+                         for intent, texts in examples.items() for text in texts])
 
 
 class Pipeline:
@@ -56,8 +56,8 @@ class Pipeline:
         self.chars.process(messages)
         return messages
 
-    def train(self) -> LinearIntentClassifier:
-        training = data()
+    def train(self, examples: dict[str, list[str]] = EXAMPLES) -> LinearIntentClassifier:
+        training = data(examples)
         self.tokenizer.process_training_data(training)
         self.words.train(training)
         self.words.process_training_data(training)
@@ -124,6 +124,22 @@ def test_ranking_is_a_probability_distribution_best_first(pipeline):
     assert confidences == sorted(confidences, reverse=True)
     assert sum(confidences) == pytest.approx(1.0)
     assert result.get("intent") == ranking[0]
+
+
+def test_with_two_intents_the_probabilities_are_sklearns(pipeline):
+    """sklearn keeps one column of weights for two classes; the classifier must turn it into the
+    same probabilities sklearn's predict_proba gives, not sharper ones."""
+    from sklearn.linear_model import LogisticRegression
+
+    two = {intent: EXAMPLES[intent] for intent in ("ask_jobs", "greet")}
+    classifier = pipeline.train(two)
+    training = pipeline.featurize([message(t) for texts in two.values() for t in texts])
+    reference = LogisticRegression(C=classifier.config["C"], max_iter=classifier.config["max_iter"])
+    reference.fit(classifier._features(training),
+                  [intent for intent, texts in two.items() for _ in texts])
+    probe = pipeline.featurize([message(t) for t in ["job hello", "这个工作", "សួស្តី"]])
+    np.testing.assert_allclose(classifier.probabilities(probe),
+                               reference.predict_proba(classifier._features(probe)), atol=1e-4)
 
 
 def test_a_message_with_no_known_feature_is_unsure(pipeline):

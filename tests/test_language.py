@@ -93,6 +93,11 @@ def test_romanized_khmer_in_any_spelling(text):
     "thanks bong",  # one Khmer word in an English message
     "free visa free ticket",  # only loanwords: nothing says Khmer
     "my name is Sokha and I live in Poipet",
+    # "a" and a phone's curly apostrophe are English, not Khmer letters
+    "I’m in a compound",
+    "a friend offered a job",
+    # one word the lists do not know is not read as Khmer by its letters alone
+    "haha", "omg", "Sokha",
 ])
 def test_english_with_khmer_looking_words_stays_english(text):
     assert detect(text) == "en"

@@ -186,8 +186,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         """One row per message: the probability of each class in `self.classes`."""
         scores = self._features(messages) @ self.coef.T + self.intercept
         scores = np.asarray(scores)
-        if len(self.classes) == 2:  # sklearn keeps one column for two classes
-            scores = np.hstack([-scores, scores])
+        if len(self.classes) == 2:  # sklearn keeps one column for two classes: P(second) = σ(s)
+            scores = np.hstack([np.zeros_like(scores), scores])
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
