@@ -135,9 +135,10 @@ def test_romanized_khmer_and_english_development_set():
     from bot.content import PROJECT_ROOT
 
     data = yaml.safe_load((PROJECT_ROOT / "tests/data/language_dev.yml").read_text("utf-8"))
-    expected = {"km_latin": "km", "en": "en", "mixed_km_en": "km"}
+    expected = {"km_latin": "km", "en": "en", "mixed_km_en": "km", "en_texting": "en"}
     match = {group: sum(detect(str(text)) == expected[group] for text in texts) / len(texts)
              for group, texts in data.items()}
     assert match["km_latin"] >= 0.97, match
     assert match["en"] >= 0.97, match
+    assert match["en_texting"] >= 0.97, match
     assert match["mixed_km_en"] >= 0.9, match
