@@ -82,9 +82,10 @@ def looks_romanized_khmer(text: str) -> bool:
     """Khmer typed in Latin letters ("knhom jong tov thver ka nov thai"): more of its words are
     Khmer than English. A word is Khmer or English by the word lists in nlu/languages/; a word in
     neither ("jong", spelt "joong") by its letters (_letter_evidence). Loanwords and place names
-    ("job", "visa", "poipet") count for neither side. A tie goes to Khmer when at least two words are Khmer ("ke thar job
-    customer service nov sihanoukville" is Khmer with English words), and at least one Khmer word
-    must be in the list: letters alone do not make a message Khmer ("Sokha", "haha")."""
+    ("job", "visa", "poipet") count for neither side. A tie goes to Khmer when at least two words
+    are Khmer ("ke thar job customer service nov sihanoukville" is Khmer with English words), and
+    at least one Khmer word must be in the list: letters alone do not make a message Khmer
+    ("Sokha", "haha")."""
     khmer = english = 0.0
     listed = by_letters = 0  # Khmer words found in romanized_khmer.txt / known by letters only
     for word in latin_words(text):
