@@ -24,7 +24,7 @@ chat: $(STAMP)
 
 ## test: the whole suite, against the real Rasa model and servers (trains the model if needed).
 test: $(STAMP) fonts
-	$(BIN)/ruff check bot actions nlu tests
+	$(BIN)/ruff check bot actions nlu tests scripts
 	$(BIN)/prayat content check
 	$(BIN)/prayat validate
 	$(BIN)/prayat train
@@ -48,7 +48,7 @@ eval: $(STAMP)
 	$(BIN)/prayat eval-ads
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot actions nlu tests
+	$(BIN)/ruff check bot actions nlu tests scripts
 
 content-check: $(STAMP)
 	$(BIN)/prayat content check
