@@ -86,9 +86,12 @@ def looks_romanized_khmer(text: str) -> bool:
     are Khmer ("ke thar job customer service nov sihanoukville" is Khmer with English words), and
     at least one Khmer word must be in the list: letters alone do not make a message Khmer
     ("Sokha", "haha")."""
+    words = latin_words(text)
+    if len(words) == 1 and words[0] in _word_list(KHMER_ENGLISH_HOMOGRAPHS):
+        return True  # "bat" (yes), "men" (no) alone: an answer in Khmer, not an English word
     khmer = english = 0.0
     listed = by_letters = 0  # Khmer words found in romanized_khmer.txt / known by letters only
-    for word in latin_words(text):
+    for word in words:
         side = _word_side(word)
         if side is None:
             continue
