@@ -90,20 +90,17 @@ def looks_romanized_khmer(text: str) -> bool:
     if len(words) == 1 and words[0] in _word_list(KHMER_ENGLISH_HOMOGRAPHS):
         return True  # "bat" (yes), "men" (no) alone: an answer in Khmer, not an English word
     khmer = english = 0.0
-    listed = by_letters = 0  # Khmer words found in romanized_khmer.txt / known by letters only
+    khmer_words = listed = 0  # words on the Khmer side / of those, words in romanized_khmer.txt
     for word in words:
         side = _word_side(word)
         if side is None:
             continue
         khmer += side
         english += 1.0 - side
-        if side == 1.0:
-            if word in _word_list(ROMANIZED_KHMER):
-                listed += 1
-            else:
-                by_letters += 1
+        khmer_words += side == 1.0
+        listed += word in _word_list(ROMANIZED_KHMER)
     # Letters alone are not enough for one word: "Sokha", "haha", "omg" are not Khmer messages.
-    if not listed and by_letters < 2:
+    if not listed and khmer_words < 2:
         return False
     return khmer > english or (khmer == english and khmer >= 2)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from bot.content import PROJECT_ROOT
-from nlu.components.scripts import HAN, char_script
+from nlu.components.scripts import HAN, script_counts
 from nlu.components.segment import simplified, traditional
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def _forms(clean: str) -> set[str]:
     """The text as typed and, if it has Chinese characters, in simplified and in traditional
     characters: a pattern written in either script then matches both ("不许" and "不許")."""
     forms = {clean}
-    if any(char_script(ch) == HAN for ch in clean):
+    if script_counts(clean)[HAN]:
         try:
             forms |= {simplified(clean), traditional(clean)}
         except Exception:  # noqa: BLE001 - the floor must answer even if conversion fails

@@ -51,17 +51,21 @@ def _converter(direction: str) -> Callable[[str], str]:
     return OpenCC(direction).convert
 
 
-def simplified(run: str) -> str:
-    """The run in simplified characters, letter for letter (a conversion that would change the
-    length, which offsets cannot follow, leaves the run as it is)."""
-    converted = _converter("t2s")(run)
+def _convert(direction: str, run: str) -> str:
+    """The run converted letter for letter (a conversion that would change the length, which
+    offsets cannot follow, leaves the run as it is)."""
+    converted = _converter(direction)(run)
     return converted if len(converted) == len(run) else run
+
+
+def simplified(run: str) -> str:
+    """The run in simplified characters, letter for letter."""
+    return _convert("t2s", run)
 
 
 def traditional(run: str) -> str:
-    """The run in traditional characters, letter for letter (as `simplified`)."""
-    converted = _converter("s2t")(run)
-    return converted if len(converted) == len(run) else run
+    """The run in traditional characters, letter for letter."""
+    return _convert("s2t", run)
 
 
 def _han_pieces(run: str, offset: int) -> list[Piece]:
