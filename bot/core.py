@@ -13,11 +13,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot import LANGUAGES
 from bot.content import ContentStore, Reply, render, voice
 from bot.content.library import LISTEN
 from bot.flood import FloodGuard
 from bot.health import report
-from bot.language import OTHER, detect, resolve
+from bot.language import OTHER, Guess, guess, resolve
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.red_flags import AD_METADATA, looks_like_ad
 from bot.safety import is_emergency
@@ -107,7 +108,8 @@ class Prayat:
             if flood == "drop":
                 return Answer(resolve(None, None, incoming.telegram_language), [])
             _, stored = await self.users.lookup(key)
-            lang = resolve(detect(incoming.text or ""), stored, incoming.telegram_language)
+            said = guess(incoming.text or "")
+            lang = resolve(said.language, stored, incoming.telegram_language, said.clear)
             return Answer(lang, [render(self.content.library, "fallback.too_fast", lang)])
         known, stored = await self.users.lookup(key)
         first_today = self.users.first_today(key)
@@ -135,34 +137,39 @@ class Prayat:
                 # An old button from an earlier version, or forged callback data.
                 lang = resolve(None, stored, incoming.telegram_language)
                 return Answer(lang, [render(library, "fallback.bad_button", lang)])
-            message, detected = payload, None
+            message, detected = payload, Guess(None, False)
         elif incoming.media:
-            message, detected = UNSUPPORTED_MEDIA, None
+            message, detected = UNSUPPORTED_MEDIA, Guess(None, False)
         else:
             text = clean_text(incoming.text or "")
             command = _COMMAND.match(text)
             if command and command.group(1).lower() in STAFF_COMMANDS:
                 return await self._staff(command.group(1).lower(), incoming, stored)
             if command and command.group(1).lower() in COMMANDS:
-                message, detected = COMMANDS[command.group(1).lower()], None
+                message, detected = COMMANDS[command.group(1).lower()], Guess(None, False)
             else:
                 text = text.lstrip("/") or "?"
-                message, detected = text, detect(text)
+                message, detected = text, guess(text)
                 emergency = is_emergency(text)
                 if looks_like_ad(text, incoming.forwarded):
                     # Checked, and explained in the person's language, not the ad's.
-                    ad, message, detected = text, CHECK_AD, None
+                    ad, message, detected = text, CHECK_AD, Guess(None, False)
                 if emergency:
                     # Force the intent: the emergency rule then wins over anything the model or
                     # an open form would do.
                     message = EMERGENCY
 
-        lang = chosen or resolve(detected, stored, incoming.telegram_language)
+        lang = chosen or resolve(detected.language, stored, incoming.telegram_language,
+                                 detected.clear)
         if chosen:
             await self.users.remember(key, chosen)
         elif not known:
             await self.users.remember(key, lang, only_if_new=True)
-        if detected == OTHER and not emergency:
+        elif detected.clear and detected.language in LANGUAGES and lang != stored:
+            # Someone who now writes clearly in another language keeps it for the short
+            # messages that follow ("ok", "thanks bong", "menu").
+            await self.users.remember(key, lang)
+        if detected.language == OTHER and not emergency:
             # Thai, Lao, Burmese, Vietnamese...: say which languages Prayat speaks, in the one the
             # person most likely reads, rather than guess at a reply.
             return Answer(lang, [render(library, "language.unsupported", lang)])

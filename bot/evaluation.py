@@ -31,7 +31,7 @@ import yaml
 
 from bot import LANGUAGES
 from bot.content import PROJECT_ROOT
-from bot.language import detect
+from bot.language import guess, resolve
 from bot.model import cache_dir, ensure_model
 from bot.safety import is_emergency
 
@@ -135,14 +135,39 @@ def scores(examples: list[Example], predicted: list[str]) -> dict[str, dict]:
     return result
 
 
-def language_match(examples: list[Example]) -> dict[str, float]:
-    """Share of messages detected as the language they are written in. A message too short to
-    tell ("ok", "hi", emoji) counts as a miss here, though the bot then answers in the language
-    the person chose before."""
-    result = {}
+# For "switching": the language a person had been using before they wrote this message.
+_BEFORE = {"km": "en", "en": "km", "zh": "km"}
+
+
+def written_languages(folder: Path) -> dict[str, str]:
+    """Messages of the folder whose written language is not their file's (written_language.yml)."""
+    path = folder / "written_language.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return {str(text): lang for lang, texts in (data or {}).items() for text in texts}
+
+
+def language_match(examples: list[Example], written: dict[str, str] | None = None
+                   ) -> dict[str, dict[str, float]]:
+    """Share of messages answered in the language they are written in (their file's language,
+    or the one `written` gives), three ways:
+
+    - in_conversation: the person has been using that language (stored), as after a first
+      message: only a clear detection of another language can go wrong;
+    - first_message: nothing stored and no Telegram language: every guess counts, and a message
+      too short to tell ("ok", "hi", emoji) is answered in Khmer, the default;
+    - switching: the person had been using another language (Khmer for en and zh, English for
+      km): only a clear detection answers right, so this is the share that switches a person's
+      language.
+    """
+    result: dict[str, dict[str, float]] = {"in_conversation": {}, "first_message": {},
+                                           "switching": {}}
+    written = written or {}
     for lang in LANGUAGES:
-        rows = [ex for ex in examples if ex[0] == lang]
-        result[lang] = round(sum(detect(ex[2]) == lang for ex in rows) / len(rows), 3)
+        said = [guess(ex[2]) for ex in examples if written.get(ex[2], ex[0]) == lang]
+        for way, stored in (("in_conversation", lang), ("first_message", None),
+                            ("switching", _BEFORE[lang])):
+            hits = sum(resolve(g.language, stored, None, g.clear) == lang for g in said)
+            result[way][lang] = round(hits / len(said), 3)
     return result
 
 
@@ -186,7 +211,8 @@ async def heldout(work: Path) -> dict:
         results[name] = {
             "prayat": scores(examples, await predict(model, texts)),
             "stock": scores(examples, await predict(stock, texts)),
-            "reply_language_match": language_match(examples),
+            "reply_language_match": language_match(examples, written_languages(folder)),
+            "reply_language_by_file": language_match(examples),
         }
     return results
 
@@ -226,7 +252,11 @@ def report(title: str, results: dict) -> None:
         if row["missed_emergencies"]:
             print(f"  {lang} MISSED EMERGENCIES: {row['missed_emergencies']}")
     if "reply_language_match" in results:
-        print(f"  reply language = message language: {results['reply_language_match']}")
+        for way, match in results["reply_language_match"].items():
+            print(f"  reply language = message language, {way.replace('_', ' ')}: {match}")
+        if results["reply_language_by_file"] != results["reply_language_match"]:
+            for way, match in results["reply_language_by_file"].items():
+                print(f"  (by the file's language, {way.replace('_', ' ')}: {match})")
 
 
 def main(args: argparse.Namespace) -> int:

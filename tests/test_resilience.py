@@ -48,10 +48,11 @@ async def test_stopping_each_server_keeps_answers_coming(rasa_url, content, tmp_
             await stack.rasa.stop()  # and the model server too
             assert await ask(chat, EMERGENCY) == render(lib, "emergency", "en")["text"]
             assert await ask(chat, "救命") == render(lib, "emergency", "zh")["text"]
-            assert await ask(chat, button=JOBS) == render(lib, "fallback.limited", "en")["text"]
+            # Written clearly in Chinese: the person is answered in Chinese from then on.
+            assert await ask(chat, button=JOBS) == render(lib, "fallback.limited", "zh")["text"]
 
             await stack.start()  # both come back
-            assert await ask(chat, button=JOBS) == render(lib, "jobs", "en")["text"]
+            assert await ask(chat, button=JOBS) == render(lib, "jobs", "zh")["text"]
 
 
 async def test_a_crashed_server_is_restarted(rasa_url, content, tmp_path):

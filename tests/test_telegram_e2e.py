@@ -10,8 +10,12 @@ import html
 import itertools
 
 import pytest
+from sqlalchemy import select
 
 from bot.content import ContentStore, render
+from bot.storage import make_engine, user_key, users
+from nlu.components.scripts import HAN, KHMER, LATIN, script_counts
+from tests.conftest import PEPPER
 from tests.fake_telegram import FakeBotAPI
 
 pytestmark = pytest.mark.stack
@@ -251,3 +255,39 @@ async def test_hotlines_for_the_place_a_person_names(telegram, content, lang, me
     telegram.send_text(chat, message, language_code=lang)
     reply = (await telegram.wait_for(chat, 2))[1]
     assert shown(reply) == text_of(content, item, lang)
+
+
+def language_of(sent) -> str:
+    """The language a reply is written in, by its letters."""
+    counts = script_counts(shown(sent))
+    return {KHMER: "km", HAN: "zh"}.get(max((KHMER, HAN, LATIN), key=lambda s: counts[s]), "en")
+
+
+def stored_language(url: str, chat: int) -> str | None:
+    with make_engine(url).connect() as conn:
+        return conn.execute(select(users.c.language).where(
+            users.c.id == user_key(PEPPER, f"telegram:{chat}"))).scalar_one()
+
+
+async def test_a_clear_language_switches_and_short_messages_keep_it(telegram, stack_db_url):
+    """Romanized Khmer from someone whose Telegram is in English: the clear Khmer message
+    switches the conversation (and what is stored) to Khmer; "menu", "thank you bong" and a
+    command stay in Khmer; clear English switches back."""
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code="en")
+    [welcome] = await telegram.wait_for(chat, 1)
+    assert language_of(welcome) == "en"
+    steps = [
+        ("knhom chong tov thver ka nov thai, trov twer yang mech", "km"),
+        ("menu", "km"),
+        ("thank you bong", "km"),
+        ("/help", "km"),
+        ("what are the signs of a fake job offer?", "en"),
+        ("ok bong", "en"),
+    ]
+    for message, lang in steps:
+        before = len(telegram.messages_to(chat))
+        telegram.send_text(chat, message, language_code="en")
+        replies = (await telegram.wait_for(chat, before + 1))[before:]
+        assert [language_of(r) for r in replies][:1] == [lang], (message, shown(replies[0]))
+        assert stored_language(stack_db_url, chat) == lang
