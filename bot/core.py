@@ -107,11 +107,12 @@ class Prayat:
         if flood != "ok" and not (incoming.text and is_emergency(incoming.text)):
             if flood == "drop":
                 return Answer(resolve(None, None, incoming.telegram_language), [])
-            _, stored = await self.users.lookup(key)
+            stored = (await self.users.lookup(key)).language
             said = guess(incoming.text or "")
             lang = resolve(said.language, stored, incoming.telegram_language, said.clear)
             return Answer(lang, [render(self.content.library, "fallback.too_fast", lang)])
-        known, stored = await self.users.lookup(key)
+        person = await self.users.lookup(key)
+        known, stored = person.known, person.language
         first_today = self.users.first_today(key)
         library = self.content.library
 
@@ -150,6 +151,10 @@ class Prayat:
             else:
                 text = text.lstrip("/") or "?"
                 message, detected = text, guess(text)
+                if incoming.forwarded:
+                    # Someone else's words ("老板说你明天不用来了" forwarded by a Khmer speaker):
+                    # answered in the person's own language if it is known.
+                    detected = Guess(detected.language, False)
                 emergency = is_emergency(text)
                 if looks_like_ad(text, incoming.forwarded):
                     # Checked, and explained in the person's language, not the ad's.
@@ -162,12 +167,15 @@ class Prayat:
         lang = chosen or resolve(detected.language, stored, incoming.telegram_language,
                                  detected.clear)
         if chosen:
-            await self.users.remember(key, chosen)
+            await self.users.remember(key, chosen, chosen=True)
         elif not known:
             await self.users.remember(key, lang, only_if_new=True)
-        elif detected.clear and detected.language in LANGUAGES and lang != stored:
+        elif (detected.clear and detected.language in LANGUAGES and lang != stored
+              and not person.chosen and not emergency):
             # Someone who now writes clearly in another language keeps it for the short
-            # messages that follow ("ok", "thanks bong", "menu").
+            # messages that follow ("ok", "thanks bong", "menu"). Not when they chose their
+            # language (only another choice changes it), nor for an emergency message, which may
+            # be copied from a poster or a hotline card.
             await self.users.remember(key, lang)
         if detected.language == OTHER and not emergency:
             # Thai, Lao, Burmese, Vietnamese...: say which languages Prayat speaks, in the one the

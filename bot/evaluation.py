@@ -142,8 +142,11 @@ _BEFORE = {"km": "en", "en": "km", "zh": "km"}
 def written_languages(folder: Path) -> dict[str, str]:
     """Messages of the folder whose written language is not their file's (written_language.yml)."""
     path = folder / "written_language.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-    return {str(text): lang for lang, texts in (data or {}).items() for text in texts}
+    data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+    unknown = set(data) - set(LANGUAGES)
+    if unknown:
+        raise ValueError(f"{path}: {sorted(unknown)} are not languages Prayat speaks")
+    return {str(text): lang for lang, texts in data.items() for text in texts or []}
 
 
 def language_match(examples: list[Example], written: dict[str, str] | None = None
@@ -167,7 +170,7 @@ def language_match(examples: list[Example], written: dict[str, str] | None = Non
         for way, stored in (("in_conversation", lang), ("first_message", None),
                             ("switching", _BEFORE[lang])):
             hits = sum(resolve(g.language, stored, None, g.clear) == lang for g in said)
-            result[way][lang] = round(hits / len(said), 3)
+            result[way][lang] = round(hits / len(said), 3) if said else 0.0
     return result
 
 

@@ -94,9 +94,10 @@ class OutreachDesk:
         user = update.effective_user
         if requested in LANGS:
             return requested
-        _, stored = await self.prayat.users.lookup(
-            user_key(self.prayat.pepper, f"telegram:{user.id}")) if user else (False, None)
-        return resolve(None, stored, user.language_code if user else None)
+        if user is None:
+            return resolve(None, None, None)
+        person = await self.prayat.users.lookup(user_key(self.prayat.pepper, f"telegram:{user.id}"))
+        return resolve(None, person.language, user.language_code)
 
     async def _say(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, item: str, lang: str,
                    extra: str = "", buttons: list | None = None) -> None:

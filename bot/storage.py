@@ -13,9 +13,10 @@ import hmac
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     Integer,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     inspect,
     select,
     text,
@@ -49,6 +51,8 @@ users = Table(
     # but the row cannot be traced back to an account without the secret.
     Column("id", String(64), primary_key=True),
     Column("language", String(8), nullable=True),
+    # Chosen with a button or /language (True), or read from the person's messages (False).
+    Column("language_chosen", Boolean, nullable=False, server_default=false()),
     Column("created_on", Date, nullable=False),  # a day, not a timestamp: less to identify
     Column("last_seen", Date, nullable=True),  # for `prayat purge`: forget the inactive
 )
@@ -64,6 +68,15 @@ events = Table(
     Column("value", String(64), nullable=False),  # e.g. "jobs"
     Column("language", String(8), nullable=False),
 )
+
+
+class Known(NamedTuple):
+    """What the bot knows of a person: whether they wrote before, their language, and whether
+    they chose it (a button or /language) rather than the bot reading it from their messages."""
+
+    known: bool
+    language: str | None
+    chosen: bool
 
 
 def user_key(pepper: bytes, user_id: str) -> str:
@@ -116,17 +129,19 @@ class UserStore:
         # taken off at once by first_today(), so no key stays here.
         self._first_today: set[str] = set()
 
-    def _language(self, key: str) -> tuple[bool, str | None]:
+    def _language(self, key: str) -> Known:
         today = dt.date.today()
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(users.c.language, users.c.last_seen).where(users.c.id == key)).first()
+            row = conn.execute(select(users.c.language, users.c.language_chosen, users.c.last_seen)
+                               .where(users.c.id == key)).first()
             if row is not None and row.last_seen != today:  # at most one write a day per person
                 conn.execute(users.update().where(users.c.id == key).values(last_seen=today))
                 conn.commit()
         if row is None or row.last_seen != today:
             self._first_today.add(key)
-        return (row is not None, row.language if row else None)
+        if row is None:
+            return Known(False, None, False)
+        return Known(True, row.language, row.language_chosen)
 
     def first_today(self, key: str) -> bool:
         """Whether the message just looked up is this person's first today (asked once)."""
@@ -135,18 +150,21 @@ class UserStore:
             return True
         return False
 
-    def _set_language(self, key: str, language: str | None, only_if_new: bool) -> None:
+    def _set_language(self, key: str, language: str | None, only_if_new: bool,
+                      chosen: bool) -> None:
         with self.engine.begin() as conn:
             exists = conn.execute(select(users.c.id).where(users.c.id == key)).first()
             if exists is None:
                 try:
                     today = dt.date.today()
                     conn.execute(users.insert().values(
-                        id=key, language=language, created_on=today, last_seen=today))
+                        id=key, language=language, language_chosen=chosen, created_on=today,
+                        last_seen=today))
                 except IntegrityError:  # created by a concurrent message of the same person
                     pass
             elif not only_if_new:
-                conn.execute(users.update().where(users.c.id == key).values(language=language))
+                conn.execute(users.update().where(users.c.id == key).values(
+                    language=language, language_chosen=chosen))
 
     def _erase(self, key: str) -> None:
         with self.engine.begin() as conn:
@@ -182,17 +200,21 @@ class UserStore:
         except SQLAlchemyError:
             return False
 
-    async def lookup(self, key: str) -> tuple[bool, str | None]:
-        """(known, language) for a user; (False, None) if the database cannot be reached."""
+    async def lookup(self, key: str) -> Known:
+        """What is known of a user; Known(False, None, False) if the database cannot be
+        reached."""
         try:
             return await asyncio.to_thread(self._language, key)
         except SQLAlchemyError as error:
             logger.error("Database unavailable, answering without stored preferences: %s", error)
-            return (False, None)
+            return Known(False, None, False)
 
-    async def remember(self, key: str, language: str | None, only_if_new: bool = False) -> None:
+    async def remember(self, key: str, language: str | None, only_if_new: bool = False,
+                       chosen: bool = False) -> None:
+        """Store the person's language: chosen with a button or /language, or read from their
+        messages. `only_if_new` leaves a known person's language as it is."""
         try:
-            await asyncio.to_thread(self._set_language, key, language, only_if_new)
+            await asyncio.to_thread(self._set_language, key, language, only_if_new, chosen)
         except SQLAlchemyError as error:
             logger.error("Database unavailable, language not saved: %s", error)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import OTHER, detect, from_telegram, guess, resolve
+from bot.language import OTHER, Guess, detect, from_telegram, guess, resolve
 
 
 @pytest.mark.parametrize(("text", "lang"), [
@@ -43,19 +43,22 @@ def test_a_clear_message_language_beats_the_stored_choice():
     assert resolve("zh", "km", "en") == "zh"
 
 
-@pytest.mark.parametrize("text", [
-    "knhom chong tov thver ka nov thai",
-    "bong knhom jong dak pakyphneu nov kompany",
-    "ខ្ញុំចង់ទៅធ្វើការនៅថៃ",
-    "I want to find a job in Thailand",
-    "they took my passport and I can't leave",
-    "我想去柬埔寨工作",
+@pytest.mark.parametrize(("text", "lang"), [
+    ("knhom chong tov thver ka nov thai", "km"),
+    ("bong knhom jong dak pakyphneu nov kompany", "km"),
+    ("ខ្ញុំចង់ទៅធ្វើការនៅថៃ", "km"),
+    ("I want to find a job in Thailand", "en"),
+    ("they took my passport and I can't leave", "en"),
+    ("tell me", "en"),
+    ("book now", "en"),
+    ("so us", "en"),  # not joined into the Khmer "sous"
+    ("我想去柬埔寨工作", "zh"),
 ])
-def test_a_clear_language_overrides_what_the_person_was_using(text):
+def test_a_clear_language_overrides_what_the_person_was_using(text, lang):
     said = guess(text)
-    assert said.clear
+    assert said == Guess(lang, True)
     for before in ("km", "en", "zh"):
-        assert resolve(said.language, before, "en", said.clear) == said.language
+        assert resolve(said.language, before, "en", said.clear) == lang
 
 
 @pytest.mark.parametrize(("text", "guessed"), [
@@ -66,6 +69,9 @@ def test_a_clear_language_overrides_what_the_person_was_using(text):
     ("help", "en"),
     ("change language tov English", "en"),
     ("how to use bot នេះ", "en"),  # a Latin majority beside Khmer script
+    ("look", "en"),  # not the Khmer "lok" with a letter doubled
+    ("tell bong", "en"),
+    ("88", "zh"),  # "bye-bye" in Chinese chat, or a number
 ])
 def test_a_short_or_mixed_message_keeps_the_language_the_person_was_using(text, guessed):
     said = guess(text)

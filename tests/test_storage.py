@@ -22,22 +22,24 @@ def test_the_key_is_a_keyed_hash_not_the_id():
 
 
 async def test_a_new_user_is_unknown(store):
-    assert await store.lookup(user_key(b"s", "nobody")) == (False, None)
+    assert await store.lookup(user_key(b"s", "nobody")) == (False, None, False)
 
 
 async def test_language_is_remembered_and_changed(store):
     key = user_key(b"s", "telegram:1")
     await store.remember(key, "km")
-    assert await store.lookup(key) == (True, "km")
-    await store.remember(key, "zh")
-    assert await store.lookup(key) == (True, "zh")
+    assert await store.lookup(key) == (True, "km", False)
+    await store.remember(key, "zh", chosen=True)
+    assert await store.lookup(key) == (True, "zh", True)
+    await store.remember(key, "en")
+    assert await store.lookup(key) == (True, "en", False)
 
 
 async def test_only_if_new_never_overrides_a_choice(store):
     key = user_key(b"s", "telegram:2")
     await store.remember(key, "en")
     await store.remember(key, "km", only_if_new=True)
-    assert await store.lookup(key) == (True, "en")
+    assert await store.lookup(key) == (True, "en", False)
 
 
 async def test_nothing_but_the_hash_language_and_day_is_stored(store):
@@ -45,7 +47,7 @@ async def test_nothing_but_the_hash_language_and_day_is_stored(store):
     await store.remember(key, "km")
     with store.engine.connect() as conn:
         row = conn.execute(select(users)).one()
-    assert set(row._mapping) == {"id", "language", "created_on", "last_seen"}
+    assert set(row._mapping) == {"id", "language", "language_chosen", "created_on", "last_seen"}
     assert row.id == key
 
 
@@ -53,13 +55,13 @@ async def test_erase_removes_the_row(store):
     key = user_key(b"s", "telegram:4")
     await store.remember(key, "km")
     await store.erase(key)
-    assert await store.lookup(key) == (False, None)
+    assert await store.lookup(key) == (False, None, False)
 
 
 async def test_a_database_that_is_down_does_not_stop_answers():
     store = UserStore.__new__(UserStore)  # skip create_all: the server is not there
     store.engine = make_engine("postgresql://nobody@127.0.0.1:1/none")
-    assert await store.lookup("k") == (False, None)
+    assert await store.lookup("k") == (False, None, False)
     await store.remember("k", "km")  # logged, not raised
 
 
@@ -83,4 +85,31 @@ def test_migrations_bring_an_empty_database_to_the_current_schema(store):
     tables = set(inspect(store.engine).get_table_names())
     assert {"prayat_users", "prayat_events", VERSION_TABLE} <= tables
     with store.engine.connect() as conn:
-        assert conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one() == "0002"
+        assert conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one() == "0003"
+
+
+def test_a_database_of_the_last_version_keeps_its_people(request, tmp_path):
+    """0002 → 0003 on a database with people in it: their languages stay, marked as read from
+    their messages (not chosen)."""
+    import datetime as dt
+
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.storage import MIGRATIONS, migrate
+
+    for url in (f"sqlite:///{tmp_path / 'old.db'}", request.getfixturevalue("postgres_url")):
+        engine = make_engine(url)
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0002")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO prayat_users (id, language, created_on) "
+                              "VALUES ('k', 'zh', :day)"), {"day": dt.date(2026, 11, 1)})
+        migrate(engine)
+        with engine.connect() as conn:
+            row = conn.execute(select(users)).one()
+        assert (row.id, row.language, row.language_chosen) == ("k", "zh", False)
+        engine.dispose()

@@ -269,25 +269,51 @@ def stored_language(url: str, chat: int) -> str | None:
             users.c.id == user_key(PEPPER, f"telegram:{chat}"))).scalar_one()
 
 
+async def conversation(telegram: FakeBotAPI, url: str, chat: int,
+                       steps: list[tuple[str, str, str]]) -> None:
+    """Each step: how the person acts (send / forward / press), what, and the language the reply
+    must be in, which is also the language then stored for the person."""
+    for how, message, lang in steps:
+        before = len(telegram.messages_to(chat))
+        if how == "press":
+            telegram.press_button(chat, message, language_code="en")
+        else:
+            getattr(telegram, f"{how}_text")(chat, message, language_code="en")
+        replies = (await telegram.wait_for(chat, before + 1))[before:]
+        assert language_of(replies[0]) == lang, (message, shown(replies[0]))
+        assert stored_language(url, chat) == lang, message
+
+
 async def test_a_clear_language_switches_and_short_messages_keep_it(telegram, stack_db_url):
     """Romanized Khmer from someone whose Telegram is in English: the clear Khmer message
     switches the conversation (and what is stored) to Khmer; "menu", "thank you bong" and a
-    command stay in Khmer; clear English switches back."""
+    command stay in Khmer; clear English switches back, and "ok bong" stays English."""
     chat = next(_chat_ids)
-    telegram.send_text(chat, "/start", language_code="en")
-    [welcome] = await telegram.wait_for(chat, 1)
-    assert language_of(welcome) == "en"
-    steps = [
-        ("knhom chong tov thver ka nov thai, trov twer yang mech", "km"),
-        ("menu", "km"),
-        ("thank you bong", "km"),
-        ("/help", "km"),
-        ("what are the signs of a fake job offer?", "en"),
-        ("ok bong", "en"),
-    ]
-    for message, lang in steps:
-        before = len(telegram.messages_to(chat))
-        telegram.send_text(chat, message, language_code="en")
-        replies = (await telegram.wait_for(chat, before + 1))[before:]
-        assert [language_of(r) for r in replies][:1] == [lang], (message, shown(replies[0]))
-        assert stored_language(stack_db_url, chat) == lang
+    await conversation(telegram, stack_db_url, chat, [
+        ("send", "/start", "en"),
+        ("send", "knhom chong tov thver ka nov thai, trov twer yang mech", "km"),
+        ("send", "menu", "km"),
+        ("send", "thank you bong", "km"),
+        ("send", "/help", "km"),
+        ("send", "what are the signs of a fake job offer?", "en"),
+        ("send", "ok bong", "en"),
+    ])
+
+
+async def test_a_chosen_language_stays_and_forwarded_words_do_not_change_it(
+        telegram, stack_db_url):
+    """A person who pressed "ខ្មែរ" gets an English answer to a clear English question, and is
+    back in Khmer for "menu": only another choice changes a chosen language. A forwarded Chinese
+    message is answered in the person's language."""
+    chat = next(_chat_ids)
+    await conversation(telegram, stack_db_url, chat, [
+        ("send", "/start", "en"),
+        ("press", '/set_language{"language":"km"}', "km"),
+        ("forward", "妈妈说明天下大雨，记得带伞，早点回家", "km"),
+    ])
+    before = len(telegram.messages_to(chat))
+    telegram.send_text(chat, "what are the signs of a fake job offer?", language_code="en")
+    answer = (await telegram.wait_for(chat, before + 1))[before]
+    assert language_of(answer) == "en"
+    assert stored_language(stack_db_url, chat) == "km"
+    await conversation(telegram, stack_db_url, chat, [("send", "menu", "km")])
