@@ -139,20 +139,26 @@ def scores(examples: list[Example], predicted: list[str]) -> dict[str, dict]:
 _BEFORE = {"km": "en", "en": "km", "zh": "km"}
 
 
+NO_SINGLE_LANGUAGE = "none"
+
+
 def written_languages(folder: Path) -> dict[str, str]:
-    """Messages of the folder whose written language is not their file's (written_language.yml)."""
+    """Messages of the folder whose written language is not their file's, or that are in no
+    single language ("none": "hi bong", "hey bot"), from written_language.yml."""
     path = folder / "written_language.yml"
     data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
-    unknown = set(data) - set(LANGUAGES)
+    unknown = set(data) - set(LANGUAGES) - {NO_SINGLE_LANGUAGE}
     if unknown:
-        raise ValueError(f"{path}: {sorted(unknown)} are not languages Prayat speaks")
+        raise ValueError(f"{path}: {sorted(unknown)} are neither languages Prayat speaks nor "
+                         f"'{NO_SINGLE_LANGUAGE}'")
     return {str(text): lang for lang, texts in data.items() for text in texts or []}
 
 
 def language_match(examples: list[Example], written: dict[str, str] | None = None
                    ) -> dict[str, dict[str, float]]:
     """Share of messages answered in the language they are written in (their file's language,
-    or the one `written` gives), three ways:
+    or the one `written` gives; a message `written` marks as in no single language counts only
+    in a conversation, in its file's language), three ways:
 
     - in_conversation: the person has been using that language (stored), as after a first
       message: only a clear detection of another language can go wrong;
@@ -166,9 +172,15 @@ def language_match(examples: list[Example], written: dict[str, str] | None = Non
                                            "switching": {}}
     written = written or {}
     for lang in LANGUAGES:
-        said = [guess(ex[2]) for ex in examples if written.get(ex[2], ex[0]) == lang]
+        rows = []  # (guess, the language the message is written in, or NO_SINGLE_LANGUAGE)
+        for file_lang, _, text in examples:
+            written_as = written.get(text, file_lang)
+            if (file_lang if written_as == NO_SINGLE_LANGUAGE else written_as) == lang:
+                rows.append((guess(text), written_as))
         for way, stored in (("in_conversation", lang), ("first_message", None),
                             ("switching", _BEFORE[lang])):
+            said = [g for g, written_as in rows
+                    if way == "in_conversation" or written_as != NO_SINGLE_LANGUAGE]
             hits = sum(resolve(g.language, stored, None, g.clear) == lang for g in said)
             result[way][lang] = round(hits / len(said), 3) if said else 0.0
     return result

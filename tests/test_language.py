@@ -206,10 +206,12 @@ def test_reply_language_numbers_count_what_the_bot_would_answer():
                 ("km", "help", "menu"),
                 ("en", "greet", "sousdey"),  # in the English file, but written in Khmer
                 ("en", "ask_jobs", "is this job real?"),
-                ("zh", "greet", "你好")]
-    match = language_match(examples, {"sousdey": "km"})
-    assert match["in_conversation"] == {"km": 1.0, "en": 1.0, "zh": 1.0}
-    assert match["first_message"] == {"km": 0.667, "en": 1.0, "zh": 1.0}  # "menu" reads as en
+                ("zh", "greet", "你好"),
+                ("km", "thanks", "thank you bong")]  # in no single language
+    match = language_match(examples, {"sousdey": "km", "thank you bong": "none"})
+    assert match["in_conversation"] == {"km": 1.0, "en": 1.0, "zh": 1.0}  # 4 km messages
+    # "menu" reads as English; "thank you bong" (also English on its own) is left out: 2 of 3
+    assert match["first_message"] == {"km": 0.667, "en": 1.0, "zh": 1.0}
     assert match["switching"] == {"km": 0.333, "en": 1.0, "zh": 1.0}
     by_file = language_match(examples)  # "sousdey" counted as English
     assert by_file["in_conversation"]["en"] == 1.0  # an English speaker's greeting stays English
@@ -222,4 +224,5 @@ def test_every_written_language_correction_is_a_held_out_message_of_another_file
     files = {text: lang for lang, _, text in heldout_examples()}
     written = written_languages(HELDOUT)
     assert written
-    assert [text for text, lang in written.items() if files.get(text, lang) == lang] == []
+    assert [text for text in written if text not in files] == []
+    assert [text for text, lang in written.items() if files[text] == lang] == []
