@@ -153,8 +153,10 @@ class UserStore:
     def _set_language(self, key: str, language: str | None, only_if_new: bool,
                       chosen: bool) -> None:
         with self.engine.begin() as conn:
-            exists = conn.execute(select(users.c.id).where(users.c.id == key)).first()
-            if exists is None:
+            if not only_if_new and conn.execute(users.update().where(users.c.id == key).values(
+                    language=language, language_chosen=chosen)).rowcount:
+                return  # a known person: one statement
+            if conn.execute(select(users.c.id).where(users.c.id == key)).first() is None:
                 try:
                     today = dt.date.today()
                     conn.execute(users.insert().values(
@@ -162,9 +164,6 @@ class UserStore:
                         last_seen=today))
                 except IntegrityError:  # created by a concurrent message of the same person
                     pass
-            elif not only_if_new:
-                conn.execute(users.update().where(users.c.id == key).values(
-                    language=language, language_chosen=chosen))
 
     def _erase(self, key: str) -> None:
         with self.engine.begin() as conn:
