@@ -18,7 +18,7 @@ from bot.content import ContentStore, Reply, render, voice
 from bot.content.library import LISTEN
 from bot.flood import FloodGuard
 from bot.health import report
-from bot.language import OTHER, Guess, guess, resolve
+from bot.language import OTHER, UNKNOWN, Guess, guess, resolve
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.red_flags import AD_METADATA, looks_like_ad
 from bot.safety import is_emergency
@@ -138,16 +138,16 @@ class Prayat:
                 # An old button from an earlier version, or forged callback data.
                 lang = resolve(None, stored, incoming.telegram_language)
                 return Answer(lang, [render(library, "fallback.bad_button", lang)])
-            message, detected = payload, Guess(None, False)
+            message, detected = payload, UNKNOWN
         elif incoming.media:
-            message, detected = UNSUPPORTED_MEDIA, Guess(None, False)
+            message, detected = UNSUPPORTED_MEDIA, UNKNOWN
         else:
             text = clean_text(incoming.text or "")
             command = _COMMAND.match(text)
             if command and command.group(1).lower() in STAFF_COMMANDS:
                 return await self._staff(command.group(1).lower(), incoming, stored)
             if command and command.group(1).lower() in COMMANDS:
-                message, detected = COMMANDS[command.group(1).lower()], Guess(None, False)
+                message, detected = COMMANDS[command.group(1).lower()], UNKNOWN
             else:
                 text = text.lstrip("/") or "?"
                 message, detected = text, guess(text)
@@ -158,7 +158,7 @@ class Prayat:
                 emergency = is_emergency(text)
                 if looks_like_ad(text, incoming.forwarded):
                     # Checked, and explained in the person's language, not the ad's.
-                    ad, message, detected = text, CHECK_AD, Guess(None, False)
+                    ad, message, detected = text, CHECK_AD, UNKNOWN
                 if emergency:
                     # Force the intent: the emergency rule then wins over anything the model or
                     # an open form would do.

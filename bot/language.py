@@ -44,6 +44,9 @@ class Guess(NamedTuple):
     clear: bool
 
 
+UNKNOWN = Guess(None, False)  # a command, a button, emoji, digits: nothing about the language
+
+
 def detect(text: str) -> str | None:
     """The language a message is most likely written in: km, en, zh, OTHER, or None when the
     message says nothing about it (a command, digits, emoji, a very short Latin word)."""
@@ -61,17 +64,17 @@ def guess(text: str) -> Guess:
     beside it ("how to use bot នេះ"). Chinese chat shorthand alone ("88", "3q") is not clear.
     """
     if not text or text.lstrip().startswith("/"):
-        return Guess(None, False)
+        return UNKNOWN
     if text.strip().casefold() in _word_list(CHINESE_SHORTHAND):
         return Guess("zh", False)  # "88" is "bye-bye", or a number
     counts = script_counts(text)
     if not counts:
-        return Guess(None, False)
-    latin_count = len(latin_words(text)) if counts[LATIN] else 0
+        return UNKNOWN
+    latin = latin_words(text) if counts[LATIN] else []
     words = {
         KHMER: 2 * max(1.0, _khmer_syllables(text) / 2) if counts[KHMER] else 0.0,
         HAN: 2 * max(1.0, counts[HAN] / 1.5) if counts[HAN] else 0.0,
-        LATIN: float(latin_count),
+        LATIN: float(len(latin)),
     }
     others = sum(n for script, n in counts.items() if script not in words)
     if others > counts[KHMER] + counts[HAN] + counts[LATIN]:
@@ -84,11 +87,11 @@ def guess(text: str) -> Guess:
     if looks_vietnamese(text):
         return Guess(OTHER, True)
     mixed = bool(counts[KHMER] or counts[HAN])
-    vote = _latin_vote(text)
+    vote = _latin_vote(latin)
     if vote.is_khmer:
         return Guess("km", not mixed and vote.khmer - vote.english >= _CLEAR_MARGIN)
     if counts[LATIN] < _MIN_LATIN_LETTERS:
-        return Guess(None, False)
+        return UNKNOWN
     return Guess("en", not mixed and vote.english - vote.khmer >= _CLEAR_MARGIN)
 
 
@@ -120,7 +123,7 @@ def looks_romanized_khmer(text: str) -> bool:
     "haha"): it needs a word from a Khmer list (homographs too) or two Khmer-looking words. A tie
     goes to Khmer when the Khmer side has at least two words' worth, a homograph counting half
     ("ke thar job customer service nov sihanoukville" is Khmer with English words)."""
-    return _latin_vote(text).is_khmer
+    return _latin_vote(latin_words(text)).is_khmer
 
 
 class _Vote(NamedTuple):
@@ -129,20 +132,22 @@ class _Vote(NamedTuple):
     is_khmer: bool
 
 
-def _latin_vote(text: str) -> _Vote:
-    """The Latin words of a message counted for Khmer and for English (looks_romanized_khmer)."""
-    words = _join_split_words(latin_words(text))
+def _latin_vote(latin: list[str]) -> _Vote:
+    """A message's Latin words (latin_words) counted for Khmer and for English
+    (looks_romanized_khmer)."""
+    words = _join_split_words(latin)
+    found = [_lookup(word) for word in words]
     khmer = english = 0.0
     khmer_words = listed = 0  # Khmer-side words / words in a Khmer list (homographs too)
-    for word in words:
-        side = _word_side(word)
+    for word, listed_in in zip(words, found, strict=True):
+        side = _SIDE[listed_in] if listed_in else _letter_side(word)
         if side is None:
             continue
         khmer += side
         english += 1.0 - side
         khmer_words += side == 1.0
-        listed += _lookup(word) in (_KHMER, _HOMOGRAPH)
-    if len(words) == 1 and _lookup(words[0]) == _HOMOGRAPH:
+        listed += listed_in in (_KHMER, _HOMOGRAPH)
+    if found == [_HOMOGRAPH]:
         # "bat" (yes), "men" (no) alone: an answer in Khmer, not an English word
         return _Vote(khmer, english, True)
     if not listed and khmer_words < 2:
@@ -171,6 +176,12 @@ def _join_split_words(words: list[str]) -> list[str]:
 _HOMOGRAPH, _KHMER, _LOANWORD, _ENGLISH = "homograph", "khmer", "loanword", "english"
 _LISTS = ((_HOMOGRAPH, KHMER_ENGLISH_HOMOGRAPHS), (_KHMER, ROMANIZED_KHMER),
           (_LOANWORD, LOANWORDS), (_ENGLISH, ENGLISH_WORDS))
+
+
+@lru_cache(maxsize=1)
+def _loaded_lists() -> tuple[tuple[str, frozenset[str]], ...]:
+    """_LISTS with their words, in the order a word is looked up."""
+    return tuple((name, _word_list(path)) for name, path in _LISTS)
 _STRETCHED = re.compile(r"(.)\1{2,}")
 _DOUBLED = re.compile(r"(.)\1+")
 
@@ -183,8 +194,8 @@ def _lookup(word: str) -> str | None:
     if _DOUBLED.search(word):
         forms += [_STRETCHED.sub(r"\1\1", word), _STRETCHED.sub(r"\1", word), _DOUBLED.sub(r"\1", word)]
     for form in forms:
-        for name, path in _LISTS:
-            if form in _word_list(path):
+        for name, words in _loaded_lists():
+            if form in words:
                 return name
     return None
 
@@ -196,11 +207,12 @@ def _lookup(word: str) -> str | None:
 _LETTER_MARGIN = 0.3
 
 
-def _word_side(word: str) -> float | None:
-    """1.0 for a Khmer word, 0.5 for both, 0.0 for an English one, None for no evidence."""
-    listed = _lookup(word)
-    if listed is not None:
-        return {_HOMOGRAPH: 0.5, _KHMER: 1.0, _LOANWORD: None, _ENGLISH: 0.0}[listed]
+# How far a listed word counts for Khmer: 1.0 Khmer, 0.5 both, 0.0 English, None neither.
+_SIDE = {_HOMOGRAPH: 0.5, _KHMER: 1.0, _LOANWORD: None, _ENGLISH: 0.0}
+
+
+def _letter_side(word: str) -> float | None:
+    """A word in no list: 1.0 if its letters are Khmer-like, 0.0 if English-like, else None."""
     if len(word) < 3:
         return None  # "m" of "I m", "k": too short for the letters to say anything
     evidence = _letter_evidence(_STRETCHED.sub(r"\1\1", word))
@@ -220,25 +232,31 @@ def _ngrams(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _letter_model() -> tuple[Counter, Counter, float, float]:
-    """Letter n-gram counts of the romanized Khmer and the English word lists."""
+def _letter_model() -> tuple[dict[str, float], float]:
+    """The log-likelihood ratio, Khmer over English, of each letter n-gram of the romanized Khmer
+    and English word lists (counts smoothed by 0.5), and the ratio of an n-gram in neither."""
     khmer, english = Counter(), Counter()
     for word in _word_list(ROMANIZED_KHMER):
         khmer.update(_ngrams(word))
     for word in _word_list(ENGLISH_WORDS):
         english.update(_ngrams(word))
     vocabulary = len(set(khmer) | set(english))
-    return khmer, english, sum(khmer.values()) + 0.5 * vocabulary, \
-        sum(english.values()) + 0.5 * vocabulary
+    khmer_total = sum(khmer.values()) + 0.5 * vocabulary
+    english_total = sum(english.values()) + 0.5 * vocabulary
+
+    def ratio(gram: str) -> float:
+        return (math.log((khmer[gram] + 0.5) / khmer_total)
+                - math.log((english[gram] + 0.5) / english_total))
+
+    return {gram: ratio(gram) for gram in set(khmer) | set(english)}, ratio("")
 
 
 def _letter_evidence(word: str) -> float:
     """How much more Khmer-like than English-like the word's letters are ("kh", "nh", "uo", "ey"):
-    the mean log-likelihood ratio of its letter n-grams, smoothed. Above 0 leans Khmer."""
-    khmer, english, khmer_total, english_total = _letter_model()
+    the mean log-likelihood ratio of its letter n-grams. Above 0 leans Khmer."""
+    ratios, unseen = _letter_model()
     grams = _ngrams(word)
-    return sum(math.log((khmer[g] + 0.5) / khmer_total) - math.log((english[g] + 0.5) / english_total)
-               for g in grams) / len(grams)
+    return sum(ratios.get(g, unseen) for g in grams) / len(grams)
 
 
 def from_telegram(language_code: str | None) -> str | None:
