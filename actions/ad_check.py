@@ -1,6 +1,6 @@
 """The job-ad checker in the chat: "/check_ad" then the ad, or an ad pasted or forwarded on its own
 (the bot sends it as metadata with the check_ad intent). The reply is always in the person's
-language, whatever the ad's; the ad itself is never stored (bot/tracker_store.py)."""
+language, whatever the ad's; the ad itself is never stored (bot/dialogue/tracker_store.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import content, reply_language, send_item
 from bot import AMOUNT_ENTITY
+from bot.checkers.red_flags import AD_METADATA, MIN_FORWARDED_AD, checker_for
 from bot.content import render
-from bot.red_flags import AD_METADATA, MIN_FORWARDED_AD, checker_for
 
 
 def _ad_in_metadata(tracker: Tracker) -> str | None:

@@ -3,7 +3,7 @@
 The form asks, in turn: whose situation it is, what kind of situation, where the person is now
 (skipped when already known), then the questions for that kind of situation one by one. The
 answers are kept in a slot only until the result; then they are cleared, and the tracker store
-blanks them in the database (bot/tracker_store.py). Only the tier and the indicator ids are
+blanks them in the database (bot/dialogue/tracker_store.py). Only the tier and the indicator ids are
 counted, anonymously.
 """
 
@@ -17,9 +17,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import ShowItem, content, reply_language, send_item
+from bot.checkers.screening import ANSWER_SLOTS, ANSWERS, WHO, Screening, answer_payload, assess
 from bot.content import render
 from bot.content.library import Library
-from bot.screening import ANSWER_SLOTS, ANSWERS, WHO, Screening, answer_payload, assess
 
 DONE = "done"
 OTHER_PLACE = "OTHER"

@@ -10,10 +10,10 @@ from rasa_sdk.events import EventType, SlotSet
 from actions.replies import ShowItem, content
 from actions.screening import reset
 from bot import AMOUNT_ENTITY
-from bot.amounts import Amount
+from bot.checkers.amounts import Amount
+from bot.checkers.red_flags import checker_for
+from bot.checkers.screening import ANSWER_SLOTS
 from bot.content import render
-from bot.red_flags import checker_for
-from bot.screening import ANSWER_SLOTS
 
 
 class ActionWelcome(ShowItem):
@@ -126,7 +126,7 @@ class ActionEmergency(ShowItem):
         return "action_emergency"
 
     def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
-        # Typed words never reach the database (bot/tracker_store.py), so there is only
+        # Typed words never reach the database (bot/dialogue/tracker_store.py), so there is only
         # something to clear when a check was under way.
         unfinished = any(tracker.get_slot(slot) is not None for slot in ANSWER_SLOTS)
         return self.item, reset() if unfinished else []
@@ -157,7 +157,7 @@ class ActionPrivacy(ShowItem):
 
 class ActionConfirmDelete(ShowItem):
     """Only asks. The erasing is done by the bot itself when the person confirms, because the
-    conversation it erases is this one (see bot/core.py)."""
+    conversation it erases is this one (see bot/core/prayat.py)."""
 
     item = "privacy.confirm_delete"
 

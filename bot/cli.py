@@ -27,7 +27,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.runner import chat_jsonl, chat_terminal, open_prayat
+    from bot.channels.terminal import chat_jsonl, chat_terminal
+    from bot.runner import open_prayat
 
     async def main() -> None:
         async with open_prayat(Settings()) as prayat:
@@ -38,7 +39,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.runner import open_prayat, serve_telegram
+    from bot.channels.telegram import serve_telegram
+    from bot.runner import open_prayat
 
     settings = Settings()
     if not settings.telegram_token:
@@ -54,7 +56,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from bot.model import ensure_model
+    from bot.dialogue.model import ensure_model
 
     path, seconds = ensure_model(force=args.force)
     print(f"{path} ({f'trained in {seconds:.0f} s' if seconds else 'up to date'})")
@@ -73,49 +75,49 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluation import main
+    from bot.tools.evaluation import main
 
     return main(args)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from bot.validate import main
+    from bot.tools.validate import main
 
     return main()
 
 
 def cmd_content(args: argparse.Namespace) -> int:
-    from bot import content_tools
+    from bot.tools import content_tools
 
     return content_tools.main(args)
 
 
 def cmd_check_ad(args: argparse.Namespace) -> int:
-    from bot.ad_tools import main_check
+    from bot.tools.ad_tools import main_check
 
     return main_check(args)
 
 
 def cmd_eval_ads(args: argparse.Namespace) -> int:
-    from bot.ad_tools import main_eval
+    from bot.tools.ad_tools import main_eval
 
     return main_eval(args)
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from bot.cards import main
+    from bot.outreach.cards import main
 
     return main(args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bot.report import main
+    from bot.outreach.report import main
 
     return main(args)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from bot.bench import main
+    from bot.tools.bench import main
 
     return main(args)
 

@@ -7,7 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.content import CONTENT_ROOT, PROJECT_ROOT
+from bot import PROJECT_ROOT
+from bot.content import CONTENT_ROOT
 
 
 def _env(name: str, default: str | None = None) -> str | None:

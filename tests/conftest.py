@@ -16,12 +16,12 @@ from sqlalchemy import text
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
+from bot.channels.telegram import TelegramFrontEnd  # noqa: E402
 from bot.content import CONTENT_ROOT, ContentStore  # noqa: E402
-from bot.core import Prayat  # noqa: E402
-from bot.rasa_client import RasaClient  # noqa: E402
-from bot.stack import Stack  # noqa: E402
+from bot.core.prayat import Prayat  # noqa: E402
+from bot.dialogue.rasa_client import RasaClient  # noqa: E402
+from bot.dialogue.stack import Stack  # noqa: E402
 from bot.storage import UserStore, make_engine  # noqa: E402
-from bot.telegram import TelegramFrontEnd  # noqa: E402
 from tests.fake_telegram import TOKEN, FakeBotAPI  # noqa: E402
 
 PEPPER = b"pepper-for-tests"
@@ -55,7 +55,7 @@ def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def session_stack(stack_dir: Path, live_content: Path) -> Iterator[Stack]:
     """A running Rasa server with the action server behind it, for the whole session."""
-    from bot.model import ensure_model
+    from bot.dialogue.model import ensure_model
 
     model, _ = ensure_model()
     data_dir = stack_dir
@@ -155,7 +155,7 @@ async def telegram_for(prayat: Prayat) -> AsyncIterator[FakeBotAPI]:
 async def own_stack(content: ContentStore, data_dir: Path, database_url: str
                     ) -> AsyncIterator[tuple[Stack, Prayat]]:
     """A stack of this test's own (to stop or crash), with a Prayat core in front of it."""
-    from bot.model import ensure_model
+    from bot.dialogue.model import ensure_model
 
     model, _ = ensure_model()
     stack = Stack(model, data_dir, free_port(), free_port(), database_url)

@@ -1,12 +1,10 @@
 """Curated guidance from content/: loading, checking, live reloading and rendering."""
 
-from pathlib import Path
-
+from bot import PROJECT_ROOT
 from bot.content.library import Library, Problem, load_library
 from bot.content.render import Reply, render, voice
 from bot.content.store import ContentError, ContentStore
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CONTENT_ROOT = PROJECT_ROOT / "content"
 
 __all__ = [

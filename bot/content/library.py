@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from bot import LANGUAGES
+from bot.checkers.screening import ANSWERS, Screening, answer_payload, item_ids
+from bot.checkers.screening import parse as parse_screening
 from bot.content.yamlfile import LineDict, YamlError, load
-from bot.screening import ANSWERS, Screening, answer_payload, item_ids
-from bot.screening import parse as parse_screening
 from nlu.components.scripts import HAN, KHMER, LATIN, script_counts
 
 # Files in content/<lang>/ that are catalogues rather than text items.
@@ -38,7 +38,7 @@ COLOURS = {"red", "blue", "green"}
 POLL_QUESTION, POLL_OPTION, POLL_EXPLANATION, POLL_OPTIONS = 300, 100, 200, (2, 10)
 CURRENCIES = {"USD", "KHR", "CNY", "THB"}
 PAY_PERIODS = {"month", "day"}
-# Signs the job-ad checker finds by itself rather than by words (bot/red_flags.py).
+# Signs the job-ad checker finds by itself rather than by words (bot/checkers/red_flags.py).
 COMPUTED_FLAGS = {"high_pay", "chat_only_contact", "no_company"}
 
 ITEM_KEYS = {"text", "review", "reviewer", "reviewed_on", "buttons", "contacts", "sources",

@@ -5,9 +5,9 @@
   dialogue keeps in the `country` slot to show the right hotlines. Editors add spellings to that
   file; the change applies without retraining (the list is reloaded when the file changes).
 - `amount`: pay as people write it ("1500$ a month", "月薪2万", "៤ លានរៀល"), read by
-  bot/amounts.py, the same reader the job-ad checker uses. The value is a dict: number, currency
+  bot/checkers/amounts.py, the same reader the job-ad checker uses. The value is a dict: number, currency
   (None when not said) and period. It is used for the turn it was said in and is never stored
-  (bot/tracker_store.py).
+  (bot/dialogue/tracker_store.py).
 
 Why a lookup and not DIET's entity recognition: a person in danger who names a place must get that
 place's numbers every time, and an editor must be able to add a spelling and see it work at once.
@@ -28,7 +28,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import AMOUNT_ENTITY, PLACE_ENTITY
-from bot.amounts import find_amounts
+from bot.checkers.amounts import find_amounts
 
 logger = logging.getLogger(__name__)
 

@@ -57,7 +57,7 @@ class ScriptAwareTokenizer(Tokenizer):
     @staticmethod
     def required_packages() -> list[str]:
         # Rasa checks these as import names and fingerprints them as distribution names, so only
-        # jieba (the same under both) can be listed; bot/model.py hashes khmer-nltk's version.
+        # jieba (the same under both) can be listed; bot/dialogue/model.py hashes khmer-nltk's version.
         return ["jieba"]
 
     @classmethod

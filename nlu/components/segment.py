@@ -4,7 +4,7 @@ Khmer runs go to khmer-nltk, Han runs to jieba, everything else is cut on word b
 piece is an exact substring of the text with its true offset. A word in traditional Chinese
 characters also carries its simplified form (`normal`), so that "護照" and "护照" are one word to
 the model, and jieba, whose dictionary is simplified, cuts both the same way. Used by the Rasa tokenizer
-(script_tokenizer.py) and by the job-ad checker's spaCy matcher (bot/red_flags.py), so that both
+(script_tokenizer.py) and by the job-ad checker's spaCy matcher (bot/checkers/red_flags.py), so that both
 see the same words.
 """
 

@@ -1,0 +1,220 @@
+"""The Telegram front end: a thin python-telegram-bot adapter around the shared core.
+
+Dialogue state lives in Rasa, never here. Updates are handled concurrently, but the replies to one
+chat are sent in the order its messages came.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import MessageLimit, ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.keyboards import keyboard
+from bot.content import Reply
+from bot.core.prayat import Incoming, Prayat
+from bot.health import serve_health
+from bot.outreach.cards import CardCache
+from bot.outreach.desk import OutreachDesk
+from bot.runner import stop_event
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+MEDIA = (
+    filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
+    | filters.ANIMATION | filters.LOCATION | filters.VENUE | filters.CONTACT | filters.Document.ALL
+    | filters.PHOTO | filters.POLL | filters.Dice.ALL
+)
+
+
+def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Cut a text into messages that fit Telegram's limit *after* HTML escaping, breaking at a
+    blank line, else a line, else a space, and only as a last resort inside a word."""
+    chunks: list[str] = []
+    rest = text.strip()
+    while rest:
+        if len(html.escape(rest)) <= limit:
+            chunks.append(rest)
+            break
+        # The longest prefix whose escaped form fits.
+        low, high = 1, len(rest)
+        while low < high:
+            mid = (low + high + 1) // 2
+            if len(html.escape(rest[:mid])) <= limit:
+                low = mid
+            else:
+                high = mid - 1
+        window = rest[:low]
+        cut = next((window.rfind(sep) for sep in ("\n\n", "\n", " ") if window.rfind(sep) > 0),
+                   low)
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return chunks or [""]
+
+
+class TelegramFrontEnd:
+    def __init__(self, prayat: Prayat, staff_ids: frozenset[int] = frozenset(),
+                 cards: CardCache | None = None) -> None:
+        self.prayat = prayat
+        self.staff_ids = staff_ids
+        self.outreach = OutreachDesk(prayat, cards or CardCache(Settings().data_dir / "cards"),
+                                     staff_ids)
+        # One lock per chat with messages in flight, dropped when the chat goes quiet.
+        self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    def build(self, token: str, base_url: str | None = None, rate_limit: bool = True
+              ) -> Application:
+        builder = Application.builder().token(token).concurrent_updates(True)
+        if base_url:
+            builder = builder.base_url(f"{base_url.rstrip('/')}/bot").base_file_url(
+                f"{base_url.rstrip('/')}/file/bot")
+        if rate_limit:
+            # Retries 429s as Telegram asks (retry_after) and keeps under its send limits.
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        app = builder.build()
+        for handler in self.outreach.handlers():  # the quiz and group sessions come first
+            app.add_handler(handler)
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        # An edited message is answered as a new one: a fixed typo may be the message that matters.
+        app.add_handler(MessageHandler(
+            filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION), self.on_text))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGES & MEDIA, self.on_media))
+        app.add_error_handler(self.on_error)
+        return app
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if not self._private(update):
+            return
+        await self._answer(update, context, Incoming(
+            user="", text=message.text or message.caption or "",
+            forwarded=message.forward_origin is not None))
+
+    @staticmethod
+    def _private(update: Update) -> bool:
+        """In a group, a conversation would be everyone's: the bot answers there only the
+        outreach worker's /session (bot/outreach/desk.py), and talks to each person privately."""
+        chat = update.effective_chat
+        return chat is not None and chat.type == "private"
+
+    async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self._private(update):
+            return
+        await self._answer(update, context, Incoming(user="", media=True))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        await query.answer()  # stops the button's loading spinner at once
+        if not self._private(update):
+            return
+        await self._answer(update, context, Incoming(user="", button=query.data or ""))
+
+    async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                      incoming: Incoming) -> None:
+        chat = update.effective_chat
+        user = update.effective_user
+        if chat is None:
+            return
+        incoming.user = f"telegram:{chat.id}"
+        incoming.telegram_language = user.language_code if user else None
+        incoming.staff = bool(user and user.id in self.staff_ids)
+        lock, users = self._chat_locks.get(chat.id, (asyncio.Lock(), 0))
+        self._chat_locks[chat.id] = (lock, users + 1)
+        try:
+            async with lock:
+                answer = await self.prayat.handle(incoming)
+                for reply in answer.replies:
+                    await self._send(context, chat.id, reply, answer.lang)
+        finally:
+            lock, users = self._chat_locks[chat.id]
+            if users <= 1:
+                del self._chat_locks[chat.id]
+            else:
+                self._chat_locks[chat.id] = (lock, users - 1)
+
+    async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply,
+                    lang: str) -> None:
+        if reply.get("voice"):
+            await self._send_voice(context, chat_id, reply, lang)
+            return
+        if reply.get("image"):
+            await self._send_image(context, chat_id, reply, lang)
+        chunks = split_message(reply["text"])
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            await context.bot.send_message(
+                chat_id, html.escape(chunk), parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply["buttons"]) if last else None,
+                link_preview_options=_NO_PREVIEW,
+            )
+
+    async def _send_image(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply,
+                          lang: str) -> None:
+        """An item's picture goes first, its alt text as the caption. A missing file is logged
+        and skipped: the text still goes out."""
+        library = self.prayat.content.library
+        path = library.root / lang / reply["image"]
+        item = library.item(reply["content"][0], lang) if reply["content"] else None
+        caption = item.image_alt if item and item.image_alt else None
+        try:
+            with path.open("rb") as photo:
+                await context.bot.send_photo(chat_id, photo, caption=caption)
+        except OSError as error:
+            logger.error("Image %s for %s not sent: %s", path, reply["content"], error)
+
+    async def _send_voice(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply,
+                          lang: str) -> None:
+        path = self.prayat.content.library.root / lang / reply["voice"]
+        try:
+            with path.open("rb") as recording:
+                await context.bot.send_voice(chat_id, recording)
+        except OSError as error:
+            logger.error("Recording %s for %s not sent: %s", path, reply["content"], error)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logger.error("Error while handling an update", exc_info=context.error)
+
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer", "poll"]
+
+
+async def serve_telegram(prayat: Prayat, settings: Settings, rate_limit: bool = True) -> None:
+    """Polling by default; a webhook when PRAYAT_WEBHOOK_URL and PRAYAT_WEBHOOK_SECRET are set."""
+    assert settings.telegram_token
+    stop = stop_event()
+    app = TelegramFrontEnd(prayat, settings.admin_ids).build(
+        settings.telegram_token, settings.telegram_base_url, rate_limit=rate_limit)
+    async with app, serve_health(prayat, "127.0.0.1", settings.health_port):
+        logger.info("Health report at http://127.0.0.1:%s/health", settings.health_port)
+        await app.start()
+        if settings.webhook_url:
+            if not settings.webhook_secret:
+                raise SystemExit("PRAYAT_WEBHOOK_SECRET must be set with PRAYAT_WEBHOOK_URL.")
+            # PTB rejects every request whose X-Telegram-Bot-Api-Secret-Token header differs.
+            await app.updater.start_webhook(
+                listen=settings.webhook_listen, port=settings.webhook_port,
+                url_path="telegram", webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES,
+            )
+            logger.info("Serving Telegram by webhook at %s", settings.webhook_url)
+        else:
+            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            logger.info("Serving Telegram by polling")
+        await stop.wait()
+        logger.info("Shutting down")
+        await app.updater.stop()
+        await app.stop()

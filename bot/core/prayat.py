@@ -1,0 +1,276 @@
+"""One path for every message, whatever the front end: Telegram, the terminal, or JSON lines.
+
+safety floor → language → Rasa (which calls the actions) → replies. If Rasa cannot answer in
+time, the bot answers from content itself, so help never depends on the model being up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot import LANGUAGES
+from bot.checkers.red_flags import AD_METADATA, looks_like_ad
+from bot.content import ContentStore, Library, Reply, render, voice
+from bot.content.library import LISTEN
+from bot.core.flood import FloodGuard
+from bot.core.language import OTHER, UNKNOWN, Guess, guess, resolve
+from bot.core.safety import is_emergency
+from bot.dialogue.rasa_client import RasaClient, RasaUnavailable
+from bot.storage import Known, UserStore, user_key
+
+if TYPE_CHECKING:
+    from bot.dialogue.stack import Stack
+
+logger = logging.getLogger(__name__)
+
+MAX_INPUT = 4096  # Telegram's own limit for one message
+
+# Commands a person may type, and the dialogue payload each stands for. Any other text that
+# starts with "/" is treated as plain text, so nobody can type a raw intent payload.
+COMMANDS = {
+    "/start": "/start",
+    "/help": "/help",
+    "/menu": "/help",
+    "/language": "/change_language",
+    "/hotlines": "/ask_hotlines",
+    "/emergency": "/emergency",
+    "/sos": "/emergency",
+    "/privacy": "/privacy",
+    "/delete": "/delete_data",
+    "/check": "/start_screening",
+    "/check_situation": "/start_screening",
+    "/check_ad": "/check_ad",
+    "/ad": "/check_ad",
+}
+EMERGENCY = "/emergency"
+CHECK_AD = "/check_ad"
+UNSUPPORTED_MEDIA = "/unsupported_media"
+# Handled here, never sent to Rasa: sending it would start the conversation that was just erased.
+DELETE_CONFIRMED = "/delete_confirmed"
+# Staff commands, answered by the bot itself for the ids in PRAYAT_ADMIN_IDS only.
+STAFF_COMMANDS = {"/status"}
+# The other answers the bot gives itself, with no dialogue.
+LISTEN_HERE = "listen"  # a "🔊 Listen" button: the recording
+BAD_BUTTON = "bad_button"  # an old button from an earlier version, or forged callback data
+_SET_LANGUAGE = re.compile(r'^/set_language\{"language":\s*"(km|en|zh)"\}$')
+_COMMAND = re.compile(r"^(/[A-Za-z_]+)(?:@\w+)?\s*$")
+
+
+@dataclass
+class Incoming:
+    """One thing a person did: typed text, pressed a button, or sent something that is not text."""
+
+    user: str
+    text: str | None = None
+    button: str | None = None
+    media: bool = False
+    telegram_language: str | None = None
+    staff: bool = False  # listed in PRAYAT_ADMIN_IDS: may use staff commands
+    forwarded: bool = False  # forwarded from someone else (a post, a channel, a recruiter)
+
+
+@dataclass
+class Answer:
+    lang: str
+    replies: list[Reply] = field(default_factory=list)
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (keeping line breaks) and cap the length. Nothing else changes:
+    the text is never echoed as markup, so HTML or SQL-looking text is harmless."""
+    text = "".join(
+        ch for ch in text[:MAX_INPUT]
+        if ch in "\n\t" or unicodedata.category(ch) != "Cc"
+    )
+    return text.strip()
+
+
+@dataclass
+class Act:
+    """What a person did, understood before anything is looked up: the message for the dialogue
+    (a payload, a command's payload or the cleaned text), or `here` when the bot answers itself."""
+
+    message: str
+    detected: Guess = UNKNOWN  # the language the message is written in, if it tells
+    chosen: str | None = None  # a language chosen with a button
+    emergency: bool = False
+    ad: str | None = None  # a job ad to check
+    here: str | None = None  # LISTEN_HERE, DELETE_CONFIRMED, a staff command or BAD_BUTTON
+
+
+def understand(incoming: Incoming, library: Library) -> Act:
+    """Button, command, text or media: what the person did, and what the dialogue should hear."""
+    if incoming.button is not None:
+        payload = incoming.button
+        if match := _SET_LANGUAGE.match(payload):
+            return Act(payload, chosen=match.group(1))
+        if (listen := LISTEN.match(payload)) and payload in library.payloads:
+            return Act(listen.group(1), here=LISTEN_HERE)
+        if payload == DELETE_CONFIRMED:
+            return Act(payload, here=DELETE_CONFIRMED)
+        if payload not in library.payloads:
+            return Act(payload, here=BAD_BUTTON)
+        return Act(payload)
+    if incoming.media:
+        return Act(UNSUPPORTED_MEDIA)
+    text = clean_text(incoming.text or "")
+    command = _COMMAND.match(text)
+    if command and command.group(1).lower() in STAFF_COMMANDS:
+        return Act(text, here=command.group(1).lower())
+    if command and command.group(1).lower() in COMMANDS:
+        return Act(COMMANDS[command.group(1).lower()])
+    text = text.lstrip("/") or "?"
+    detected = guess(text)
+    if incoming.forwarded:
+        # Someone else's words ("老板说你明天不用来了" forwarded by a Khmer speaker):
+        # answered in the person's own language if it is known.
+        detected = Guess(detected.language, False)
+    emergency = is_emergency(text)
+    if looks_like_ad(text, incoming.forwarded):
+        # Checked, and explained in the person's language, not the ad's.
+        return Act(EMERGENCY if emergency else CHECK_AD, emergency=emergency, ad=text)
+    # An emergency forces the intent: the emergency rule then wins over anything the model or an
+    # open form would do.
+    return Act(EMERGENCY if emergency else text, detected, emergency=emergency)
+
+
+class Prayat:
+    def __init__(self, content: ContentStore, rasa: RasaClient, users: UserStore,
+                 pepper: bytes, flood: FloodGuard | None = None,
+                 stack: Stack | None = None) -> None:
+        self.content = content
+        self.rasa = rasa
+        self.users = users
+        self.pepper = pepper
+        self.flood = flood or FloodGuard()
+        self.stack = stack  # the servers this process started, if any (for the health report)
+
+    async def handle(self, incoming: Incoming) -> Answer:
+        """The answer to one thing a person did. Answer.replies is empty only for a flood of
+        messages past the first "slow down" answer.
+
+        One path: understand what the person did → the flood guard → the language, once → answer
+        here (a recording, an erasure, an old button, a staff command) or in the dialogue → count.
+        """
+        library = self.content.library
+        key = user_key(self.pepper, incoming.user)
+        act = understand(incoming, library)
+        flood = self.flood.check(key)
+        if flood == "drop" and not act.emergency:
+            return Answer(resolve(None, None, incoming.telegram_language), [])
+        person = await self.users.lookup(key)
+        lang = act.chosen or resolve(act.detected.language, person.language,
+                                     incoming.telegram_language, act.detected.clear)
+        if flood != "ok" and not act.emergency:
+            return Answer(lang, [render(library, "fallback.too_fast", lang)])
+        if act.here:
+            # Answered by the bot itself: nothing is remembered or counted, and after an erasure
+            # nothing may be, or the person would be written back.
+            return Answer(lang, await self._answer_here(act, key, lang, incoming))
+        await self._remember(key, person, act, lang)
+        if act.detected.language == OTHER and not act.emergency:
+            # Thai, Lao, Burmese, Vietnamese...: say which languages Prayat speaks, in the one the
+            # person most likely reads, rather than guess at a reply.
+            return Answer(lang, [render(library, "language.unsupported", lang)])
+        replies = await self._converse(key, act, lang)
+        if not person.known and not act.chosen and replies[0]["topic"] not in ("welcome", "language"):
+            # A first message is answered directly; the language choice comes alongside.
+            replies.append(render(library, "language.offer", lang))
+        await self._count(key, lang, replies)
+        return Answer(lang, replies)
+
+    async def _answer_here(self, act: Act, key: str, lang: str, incoming: Incoming) -> list[Reply]:
+        library = self.content.library
+        if act.here == LISTEN_HERE:
+            # A recording for people who read little: sent by the bot, no dialogue needed.
+            item = library.item(act.message, lang)
+            if item and item.audio:
+                return [voice(library, act.message, lang)]
+            return [render(library, "fallback.bad_button", lang)]
+        if act.here == DELETE_CONFIRMED:
+            await self.users.erase(key)
+            return [render(library, "privacy.deleted", lang)]
+        if act.here in STAFF_COMMANDS:
+            return [await self._staff(incoming, lang)]
+        # An old button from an earlier version, or forged callback data.
+        return [render(library, "fallback.bad_button", lang)]
+
+    async def _remember(self, key: str, person: Known, act: Act, lang: str) -> None:
+        if act.chosen:
+            await self.users.remember(key, act.chosen, chosen=True)
+        elif not person.known:
+            await self.users.remember(key, lang, only_if_new=True)
+        elif (act.detected.clear and act.detected.language in LANGUAGES and lang != person.language
+              and not person.chosen and not act.emergency):
+            # Someone who now writes clearly in another language keeps it for the short
+            # messages that follow ("ok", "thanks bong", "menu"). Not when they chose their
+            # language (only another choice changes it), nor for an emergency message, which may
+            # be copied from a poster or a hotline card.
+            await self.users.remember(key, lang)
+
+    async def _converse(self, key: str, act: Act, lang: str) -> list[Reply]:
+        """The dialogue's replies, or the safety floor's if the dialogue cannot answer in time."""
+        message = act.message
+        try:
+            replies = []
+            if act.ad is not None and act.emergency:
+                # Safety first: the emergency answer, then the check of the ad it came with.
+                replies += await self.rasa.send(key, EMERGENCY, {"language": lang})
+                message = CHECK_AD
+            metadata = {"language": lang} if act.ad is None else {"language": lang, AD_METADATA: act.ad}
+            replies += await self.rasa.send(key, message, metadata)
+            if not replies:
+                # Every rule ends in an action that answers, so silence means a failure, most
+                # often the action server being down.
+                raise RasaUnavailable("the dialogue sent no reply; is the action server up?")
+        except RasaUnavailable as error:
+            logger.error("Dialogue unavailable, answering from the safety floor: %s", error)
+            floor = "emergency" if act.emergency or message == EMERGENCY else "fallback.limited"
+            replies = [render(self.content.library, floor, lang)]
+        return replies
+
+    async def _count(self, key: str, lang: str, replies: list[Reply]) -> None:
+        if self.users.first_today(key):
+            await self.users.count("conversation", ["person"], lang)  # conversations per day
+        await self.users.count("topic", [r["topic"] for r in replies], lang)
+        for reply in replies:
+            # Only tallies (a screening tier, the indicators found): never who or what was said.
+            for kind, values in (reply.pop("counts", None) or {}).items():
+                await self.users.count(kind, values, lang)
+
+    async def _staff(self, incoming: Incoming, lang: str) -> Reply:
+        library = self.content.library
+        if not incoming.staff:
+            return render(library, "admin.refused", lang)
+        reply = render(library, "admin.status", lang)
+        details = await self.status()
+        reply["text"] += "\n\n" + "\n".join(f"{k}: {v}" for k, v in details.items())
+        return reply
+
+    async def status(self) -> dict[str, Any]:
+        """Whether each part is up: for `/health` and the staff's `/status`."""
+        parts: dict[str, Any] = {}
+        if self.stack is not None:
+            parts.update(await self.stack.health())
+            parts["restarts"] = {"rasa": self.stack.rasa.restarts, "actions": self.stack.actions.restarts}
+        else:
+            parts["rasa"] = "up" if await self.rasa.ready() else "down"
+        parts["database"] = "up" if await self.users.ping() else "down"
+        refused = self.content.last_error
+        parts["content"] = "up" if not refused else "serving the last good version; refused: " + \
+            refused.splitlines()[0]
+        down = [k for k in ("rasa", "actions", "database") if parts.get(k, "up") != "up"]
+        parts["status"] = "ok" if not down else "degraded: " + ", ".join(down)
+        return parts
+
+
+def answer_json(user: str, answer: Answer) -> str:
+    """The machine interface of `prayat chat --jsonl`: one JSON line per input line."""
+    return json.dumps({"user": user, "lang": answer.lang, "replies": answer.replies},
+                      ensure_ascii=False)
+
