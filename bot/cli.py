@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
+from bot import private_logs
 from bot.settings import Settings
 
 
 def _logging(verbose: bool, quiet: bool = False) -> None:
+    private_logs.install()
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
@@ -30,8 +33,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels.terminal import chat_jsonl, chat_terminal
     from bot.runner import open_prayat
 
+    settings = Settings()
+    settings.private_data_dir()
+
     async def main() -> None:
-        async with open_prayat(Settings()) as prayat:
+        async with open_prayat(settings) as prayat:
             await (chat_jsonl(prayat) if args.jsonl else chat_terminal(prayat))
 
     asyncio.run(main())
@@ -39,13 +45,19 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.channels.telegram import serve_telegram
-    from bot.runner import open_prayat
-
     settings = Settings()
     if not settings.telegram_token:
         print("Set TELEGRAM_BOT_TOKEN to serve Telegram (see .env.example).", file=sys.stderr)
         return 2
+    if not settings.pepper:
+        print(_NO_PEPPER + (f" The pepper of an earlier run is in {settings.legacy_pepper}: use "
+                            "its value and delete the file." if settings.legacy_pepper.is_file()
+                            else ""), file=sys.stderr)
+        return 2
+    settings.private_data_dir()
+
+    from bot.channels.telegram import serve_telegram
+    from bot.runner import open_prayat
 
     async def main() -> None:
         async with open_prayat(settings) as prayat:
@@ -53,6 +65,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     asyncio.run(main())
     return 0
+
+
+_NO_PEPPER = ("PRAYAT_PEPPER is not set: `prayat serve` needs the secret key that hashes Telegram "
+              "ids; make one with `python -c \"import secrets; print(secrets.token_hex(32))\"`, set "
+              "it as PRAYAT_PEPPER and keep it (changing it makes every user new).")
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -67,7 +84,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from bot.storage import UserStore, make_engine
 
     settings = Settings()
-    days = args.days or settings.retention_days
+    days = settings.retention_days if args.days is None else args.days
     gone = UserStore(make_engine(settings.db_url)).purge(days)
     print(f"Deleted what was older than {days} days: {gone['users']} people, "
           f"{gone['conversation_events']} conversation events.")
@@ -140,8 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(func=cmd_train)
 
     purge = verbs.add_parser("purge", help="delete conversations and people past the retention")
-    purge.add_argument("--days", type=int, default=0,
-                       help="retention in days (default: PRAYAT_RETENTION_DAYS, else 30)")
+    purge.add_argument("--days", type=int, default=None,
+                       help="retention in days; 0 deletes everything before today "
+                       "(default: PRAYAT_RETENTION_DAYS, else 30)")
     purge.set_defaults(func=cmd_purge)
     evaluate = verbs.add_parser("eval", help="intent and emergency scores per language")
     evaluate.add_argument("--folds", type=int, default=3, help="cross-validation folds (1: none)")
@@ -189,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # What Prayat and the servers it starts write (the database, logs, the content snapshot, a
+    # local pepper) is for this user alone.
+    os.umask(0o077)
     args = build_parser().parse_args(argv)
     quiet = getattr(args, "jsonl", False) or args.verb in ("content", "check-ad", "eval-ads", "cards")
     _logging(args.verbose, quiet=quiet)

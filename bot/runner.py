@@ -35,7 +35,8 @@ async def open_prayat(settings: Settings) -> AsyncIterator[Prayat]:
             model, _ = await asyncio.to_thread(ensure_model)
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             servers = Stack(model, settings.data_dir, settings.rasa_port, settings.actions_port,
-                            settings.db_url)
+                            settings.db_url,
+                            log_days=settings.log_days)
             await stack.enter_async_context(servers)
             rasa_url = servers.rasa_url
         rasa = RasaClient(rasa_url, settings.rasa_timeout)

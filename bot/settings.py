@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -14,6 +15,14 @@ from bot.content import CONTENT_ROOT
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or default
+
+
+def _default_secrets_dir() -> str:
+    config = _env("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return str(Path(config) / "prayat")
+
+
+MAKE_PEPPER = 'python -c "import secrets; print(secrets.token_hex(32))"'
 
 
 @dataclass(frozen=True)
@@ -40,8 +49,14 @@ class Settings:
     )
     database_url: str | None = field(default_factory=lambda: _env("DATABASE_URL"))
     pepper: str | None = field(default_factory=lambda: _env("PRAYAT_PEPPER"))
+    # Where a local run keeps the pepper it made: never the data folder it protects.
+    secrets_dir: Path = field(
+        default_factory=lambda: Path(_env("PRAYAT_SECRETS_DIR", _default_secrets_dir()))
+    )
     # Conversations and inactive users are deleted after this many days (`prayat purge`).
     retention_days: int = field(default_factory=lambda: int(_env("PRAYAT_RETENTION_DAYS", "30")))
+    # The servers' logs (which hold no words people typed) are kept a file a day, this many days.
+    log_days: int = field(default_factory=lambda: int(_env("PRAYAT_LOG_DAYS", "7")))
 
     @property
     def content_snapshot(self) -> Path:
@@ -51,14 +66,44 @@ class Settings:
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'prayat.db'}"
 
+    @property
+    def legacy_pepper(self) -> Path:
+        """Where earlier versions kept a generated pepper: beside the data it protects."""
+        return self.data_dir / "pepper"
+
+    def private_data_dir(self) -> Path:
+        """The data folder and its logs folder, created (or tightened) to 0700."""
+        for folder in (self.data_dir, self.data_dir / "logs"):
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.chmod(0o700)
+        return self.data_dir
+
     def secret_pepper(self) -> bytes:
-        """The key for hashing Telegram ids. Production sets PRAYAT_PEPPER; a local run gets a
-        random one kept in the data folder, so hashes stay stable between runs."""
+        """The key for hashing Telegram ids. Production sets PRAYAT_PEPPER (`prayat serve`
+        insists); a local run gets a random one kept in the secrets folder (0700, the file 0600),
+        so hashes stay stable between runs."""
         if self.pepper:
             return self.pepper.encode()
-        path = self.data_dir / "pepper"
+        folder = self.secrets_dir
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+        path = folder / "pepper"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
+            legacy = self.legacy_pepper
+            value = legacy.read_text().strip() if legacy.is_file() else secrets.token_hex(32)
+            # Private from the first byte, and whole or absent: written to a file of this
+            # process's own, then linked into place (two runs at once keep the first one).
+            draft = folder / f".pepper.{os.getpid()}"
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "w") as file:
+                    file.write(value)
+                    file.flush()
+                    os.fsync(file.fileno())
+                with contextlib.suppress(FileExistsError):
+                    os.link(draft, path)
+            finally:
+                draft.unlink()
+            if legacy.is_file() and path.read_text().strip() == value:
+                legacy.unlink()
         return path.read_text().strip().encode()

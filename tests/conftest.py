@@ -8,6 +8,7 @@ import contextlib
 import os
 import shutil
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 from sqlalchemy import text
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+# A local pepper made by a test run stays out of the home folder.
+os.environ.setdefault("PRAYAT_SECRETS_DIR", tempfile.mkdtemp(prefix="prayat-test-secrets-"))
 
 from bot.channels.telegram import TelegramFrontEnd  # noqa: E402
 from bot.content import CONTENT_ROOT, ContentStore  # noqa: E402

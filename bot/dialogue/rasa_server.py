@@ -1,4 +1,5 @@
-"""Runs Rasa's own CLI (`python -m bot.dialogue.rasa_server run ...`) with one measured fix.
+"""Runs Rasa's own CLI (`python -m bot.dialogue.rasa_server run ...`) with Prayat's wordless logs
+(bot/private_logs.py) and one measured fix.
 
 Rasa 3.6 validates every action server response with `jsonschema.validate`, which first checks
 the *schema itself* against the JSON Schema meta-schema, on every call. Profiling the server under
@@ -15,6 +16,8 @@ from typing import Any
 
 import jsonschema
 from jsonschema import exceptions, validators
+
+from bot import private_logs
 
 _unpatched = jsonschema.validate
 _validators: dict[str, Any] = {}
@@ -36,6 +39,7 @@ def validate(instance: Any, schema: dict, cls: Any = None, *args: Any, **kwargs:
 
 
 def main() -> None:
+    private_logs.install()
     jsonschema.validate = validate
     from rasa.__main__ import main as rasa_main
 

@@ -29,7 +29,7 @@ async def test_serve_answers_then_stops_everything_on_sigterm(rasa_url, tmp_path
     await fake.start()
     rasa_port, actions_port, health_port = free_port(), free_port(), free_port()
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PRAYAT_TELEGRAM_BASE_URL": fake.base_url,
-           "PRAYAT_DATA_DIR": str(tmp_path), "PRAYAT_RASA_PORT": str(rasa_port),
+           "PRAYAT_PEPPER": "pepper-for-tests", "PRAYAT_DATA_DIR": str(tmp_path), "PRAYAT_RASA_PORT": str(rasa_port),
            "PRAYAT_ACTIONS_PORT": str(actions_port), "PRAYAT_HEALTH_PORT": str(health_port)}
     env.pop("RASA_URL", None)
     process = await asyncio.create_subprocess_exec(
