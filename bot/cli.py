@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import re
 import sys
 
 from bot import private_logs
@@ -54,6 +55,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
                             "its value and delete the file." if settings.legacy_pepper.is_file()
                             else ""), file=sys.stderr)
         return 2
+    if settings.webhook_url and not _WEBHOOK_SECRET.match(settings.webhook_secret or ""):
+        # Checked before anything starts: Telegram's setWebhook would refuse it only later.
+        print("PRAYAT_WEBHOOK_URL needs PRAYAT_WEBHOOK_SECRET: 1 to 256 letters, digits, _ or -.",
+              file=sys.stderr)
+        return 2
     settings.private_data_dir()
 
     from bot.channels.telegram import serve_telegram
@@ -67,6 +73,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram's setWebhook accepts
 _NO_PEPPER = ("PRAYAT_PEPPER is not set: `prayat serve` needs the secret key that hashes Telegram "
               "ids; make one with `python -c \"import secrets; print(secrets.token_hex(32))\"`, set "
               "it as PRAYAT_PEPPER and keep it (changing it makes every user new).")

@@ -113,6 +113,21 @@ def test_serve_without_a_pepper_refuses_before_starting_anything(tmp_path):
     assert str(tmp_path / "data" / "pepper") in done.stderr.strip()
 
 
+@pytest.mark.parametrize("secret", [None, "bad secret!"])
+def test_a_webhook_without_a_valid_secret_is_refused_before_starting_anything(tmp_path, secret):
+    rasa_port, actions_port = free_port(), free_port()
+    env = clean_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, PRAYAT_PEPPER="p" * 64,
+                    PRAYAT_WEBHOOK_URL="https://bot.example.org/telegram",
+                    PRAYAT_RASA_PORT=str(rasa_port), PRAYAT_ACTIONS_PORT=str(actions_port))
+    if secret:
+        env["PRAYAT_WEBHOOK_SECRET"] = secret
+    started = time.monotonic()
+    done = subprocess.run([*PRAYAT, "serve"], env=env, capture_output=True, text=True, timeout=30)
+    assert time.monotonic() - started < 10 and done.returncode == 2
+    assert "PRAYAT_WEBHOOK_SECRET" in done.stderr
+    assert not any(map(port_is_open, (rasa_port, actions_port)))
+
+
 def test_a_local_pepper_is_made_private_and_moved_out_of_the_data_folder(tmp_path):
     data, secrets = tmp_path / "data", tmp_path / "secrets"
     data.mkdir()
