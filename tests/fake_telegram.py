@@ -193,6 +193,11 @@ class FakeBotAPI:
         self._new_update.set()
         return update
 
+    def push_raw(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update exactly as given (it gets the next update_id), even one the real
+        Telegram would never send or that the bot's library cannot read."""
+        return self._push(update)
+
     @staticmethod
     def _user(chat_id: int, language_code: str | None) -> dict[str, Any]:
         user: dict[str, Any] = {"id": chat_id, "is_bot": False, "first_name": "Test"}

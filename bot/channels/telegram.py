@@ -1,25 +1,32 @@
 """The Telegram front end: a thin python-telegram-bot adapter around the shared core.
 
 Dialogue state lives in Rasa, never here. Updates are handled concurrently, but the replies to one
-chat are sent in the order its messages came.
+chat are sent in the order its messages came (`ChatOrderedProcessor`), and one update the library
+cannot read is skipped rather than stopping polling (`SkipUnreadableUpdates`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import inspect
 import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.channels.keyboards import keyboard
 from bot.content import Reply
@@ -33,6 +40,100 @@ from bot.settings import Settings
 logger = logging.getLogger(__name__)
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+# Updates handled at once, across all chats (PTB's own default for concurrent_updates(True)).
+CONCURRENT_UPDATES = 256
+# Updates one chat may have waiting behind the one being handled; past that they are dropped
+# without a reply (the flood guard has already said "slow down").
+MAX_WAITING_PER_CHAT = 50
+
+
+@dataclass
+class _ChatQueue:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    updates: int = 0  # the one being handled and the ones waiting
+    dropping: bool = False
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Each chat's updates one at a time and in order, then one of `slots` shared slots.
+
+    The order matters: a chat waits for its own turn *before* it takes a slot, so one account's
+    hundreds of updates hold at most one slot and everyone else's updates go straight on. (PTB's
+    `process_update` takes the slot first; waiting for the chat inside it let 500 updates from one
+    chat fill all 256 slots.) Updates without a chat, such as poll answers, only need a slot.
+    """
+
+    def __init__(self, slots: int = CONCURRENT_UPDATES,
+                 max_waiting: int = MAX_WAITING_PER_CHAT) -> None:
+        super().__init__(slots)
+        self.max_waiting = max_waiting
+        # One entry per chat with updates in flight, dropped when the chat goes quiet.
+        self._chats: dict[int, _ChatQueue] = {}
+
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        # Overrides BaseUpdateProcessor.process_update (typing.final: a hint for type checkers,
+        # nothing at run time), which would take the shared semaphore before the chat's turn.
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            async with self._semaphore:
+                await self.do_process_update(update, coroutine)
+            return
+        queue = self._chats.setdefault(chat.id, _ChatQueue())
+        if queue.updates > self.max_waiting:
+            if not queue.dropping:
+                queue.dropping = True  # said once per burst; no chat id in the log
+                logger.warning("A chat has %s updates waiting: dropping its next ones",
+                               self.max_waiting)
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()  # never started, so never "never awaited"
+            return
+        queue.updates += 1
+        try:
+            async with queue.lock, self._semaphore:
+                await self.do_process_update(update, coroutine)
+        finally:
+            queue.updates -= 1
+            if queue.updates == 0:
+                del self._chats[chat.id]
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+class SkipUnreadableUpdates(HTTPXRequest):
+    """The getUpdates connection, reading each update of a batch on its own.
+
+    PTB parses a whole batch at once: one update it cannot read (say, a field a newer Bot API made
+    required) failed the batch, was logged with everyone's messages in it, and was fetched again at
+    the same offset forever. Here an unreadable update becomes a bare one with only its update_id,
+    so the offset moves past it, and the log names only that id.
+    """
+
+    async def post(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        result = await super().post(url, *args, **kwargs)
+        if not url.endswith("/getUpdates") or not isinstance(result, list):
+            return result
+        return [item for item in map(self._readable, result) if item is not None]
+
+    @staticmethod
+    def _readable(raw: Any) -> Any:
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        try:
+            Update.de_json(raw, None)
+            return raw
+        except Exception as error:  # noqa: BLE001 - whatever breaks parsing, skip the update
+            # The type only: a parser's message may quote what the person sent.
+            logger.error("Update %s could not be read (%s) and is skipped",
+                         update_id, type(error).__name__)
+        return {"update_id": update_id} if isinstance(update_id, int) else None
+
 
 MEDIA = (
     filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
@@ -73,12 +174,13 @@ class TelegramFrontEnd:
         self.staff_ids = staff_ids
         self.outreach = OutreachDesk(prayat, cards or CardCache(Settings().data_dir / "cards"),
                                      staff_ids)
-        # One lock per chat with messages in flight, dropped when the chat goes quiet.
-        self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
     def build(self, token: str, base_url: str | None = None, rate_limit: bool = True
               ) -> Application:
-        builder = Application.builder().token(token).concurrent_updates(True)
+        builder = (Application.builder().token(token)
+                   .concurrent_updates(ChatOrderedProcessor())
+                   # PTB's default for the getUpdates connection, reading updates one by one.
+                   .get_updates_request(SkipUnreadableUpdates(connection_pool_size=1)))
         if base_url:
             builder = builder.base_url(f"{base_url.rstrip('/')}/bot").base_file_url(
                 f"{base_url.rstrip('/')}/file/bot")
@@ -132,19 +234,10 @@ class TelegramFrontEnd:
         incoming.user = f"telegram:{chat.id}"
         incoming.telegram_language = user.language_code if user else None
         incoming.staff = bool(user and user.id in self.staff_ids)
-        lock, users = self._chat_locks.get(chat.id, (asyncio.Lock(), 0))
-        self._chat_locks[chat.id] = (lock, users + 1)
-        try:
-            async with lock:
-                answer = await self.prayat.handle(incoming)
-                for reply in answer.replies:
-                    await self._send(context, chat.id, reply, answer.lang)
-        finally:
-            lock, users = self._chat_locks[chat.id]
-            if users <= 1:
-                del self._chat_locks[chat.id]
-            else:
-                self._chat_locks[chat.id] = (lock, users - 1)
+        # No lock here: ChatOrderedProcessor hands this chat's updates over one at a time.
+        answer = await self.prayat.handle(incoming)
+        for reply in answer.replies:
+            await self._send(context, chat.id, reply, answer.lang)
 
     async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply,
                     lang: str) -> None:

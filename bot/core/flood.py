@@ -1,5 +1,7 @@
 """Per-person flood control: one account sending hundreds of messages must not slow the bot
-down for everyone else. Emergencies are never held back."""
+down for everyone else. Emergencies are never held back: past the limit, the first one of a flood
+is answered from the safety floor (no dialogue), and the same person's later ones in that flood
+are not answered again, so that repeating an emergency phrase cannot slow everyone down."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ class FloodGuard:
         self.limit, self.window, self.max_people = limit, window, max_people
         self._seen: dict[str, deque[float]] = {}
         self._warned: set[str] = set()
+        self._emergency_answered: set[str] = set()
 
     def check(self, key: str, now: float | None = None) -> str:
         """'ok', 'warn' (answer with the slow-down text) or 'drop' (say nothing more)."""
@@ -32,13 +35,22 @@ class FloodGuard:
         if len(times) < self.limit:
             times.append(now)
             self._warned.discard(key)
+            self._emergency_answered.discard(key)
             return "ok"
         if key in self._warned:
             return "drop"
         self._warned.add(key)
         return "warn"
 
+    def first_emergency(self, key: str) -> bool:
+        """Whether an emergency past the limit is this flood's first (asked only past the limit)."""
+        if key in self._emergency_answered:
+            return False
+        self._emergency_answered.add(key)
+        return True
+
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, t in self._seen.items() if not t or now - t[-1] > self.window]:
             del self._seen[key]
             self._warned.discard(key)
+            self._emergency_answered.discard(key)
