@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from bot.content.library import Contact, Library, listen_payload
+from bot.content.contacts import Contact
+from bot.content.items import listen_payload
+from bot.content.model import Library
 
 Reply = dict[str, Any]  # {"text", "topic", "content", "buttons", "image"}, and "voice" for audio
 
