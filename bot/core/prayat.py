@@ -59,6 +59,7 @@ LISTEN_HERE = "listen"  # a "🔊 Listen" button: the recording
 BAD_BUTTON = "bad_button"  # an old button from an earlier version, or forged callback data
 _SET_LANGUAGE = re.compile(r'^/set_language\{"language":\s*"(km|en|zh)"\}$')
 _COMMAND = re.compile(r"^(/[A-Za-z_]+)(?:@\w+)?\s*$")
+_LEADING_SLASHES = re.compile(r"^[\s/]+")
 
 
 @dataclass
@@ -81,11 +82,12 @@ class Answer:
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters (keeping line breaks) and cap the length. Nothing else changes:
-    the text is never echoed as markup, so HTML or SQL-looking text is harmless."""
+    """Drop control characters (keeping line breaks) and lone surrogates (a JSON line can hold
+    "\\ud800"; it is no character and cannot be sent on as UTF-8), and cap the length. Nothing
+    else changes: the text is never echoed as markup, so HTML or SQL-looking text is harmless."""
     text = "".join(
         ch for ch in text[:MAX_INPUT]
-        if ch in "\n\t" or unicodedata.category(ch) != "Cc"
+        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
     )
     return text.strip()
 
@@ -124,7 +126,9 @@ def understand(incoming: Incoming, library: Library) -> Act:
         return Act(text, here=command.group(1).lower())
     if command and command.group(1).lower() in COMMANDS:
         return Act(COMMANDS[command.group(1).lower()])
-    text = text.lstrip("/") or "?"
+    # "/ /set_language{...}" or "/\n/show{...}" is text too: no typed line reaches the dialogue as
+    # an intent payload.
+    text = _LEADING_SLASHES.sub("", text) or "?"
     detected = guess(text)
     if incoming.forwarded:
         # Someone else's words ("老板说你明天不用来了" forwarded by a Khmer speaker):
@@ -161,13 +165,17 @@ class Prayat:
         key = user_key(self.pepper, incoming.user)
         act = understand(incoming, library)
         flood = self.flood.check(key)
-        if flood == "drop" and not act.emergency:
+        if flood == "drop" and not act.emergency or \
+                flood != "ok" and act.emergency and not self.flood.first_emergency(key):
             return Answer(resolve(None, None, incoming.telegram_language), [])
         person = await self.users.lookup(key)
         lang = act.chosen or resolve(act.detected.language, person.language,
                                      incoming.telegram_language, act.detected.clear)
-        if flood != "ok" and not act.emergency:
-            return Answer(lang, [render(library, "fallback.too_fast", lang)])
+        if flood != "ok":
+            # Past the limit: "slow down", or the emergency steps and numbers straight from the
+            # safety floor, without the dialogue.
+            return Answer(lang, [render(library, "emergency" if act.emergency else "fallback.too_fast",
+                                        lang)])
         if act.here:
             # Answered by the bot itself: nothing is remembered or counted, and after an erasure
             # nothing may be, or the person would be written back.
@@ -193,7 +201,10 @@ class Prayat:
                 return [voice(library, act.message, lang)]
             return [render(library, "fallback.bad_button", lang)]
         if act.here == DELETE_CONFIRMED:
-            await self.users.erase(key)
+            if not await self.users.erase(key):
+                # The database is down or refuses to write: nothing was deleted, and saying
+                # "deleted" would be a lie the person may rely on. Ask them to try again.
+                return [render(library, "privacy.delete_failed", lang)]
             return [render(library, "privacy.deleted", lang)]
         if act.here in STAFF_COMMANDS:
             return [await self._staff(incoming, lang)]

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -80,8 +81,30 @@ class Known(NamedTuple):
 
 
 def user_key(pepper: bytes, user_id: str) -> str:
-    """The keyed hash that stands for a person everywhere: database key and Rasa sender id."""
-    return hmac.new(pepper, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    """The keyed hash that stands for a person everywhere: database key and Rasa sender id.
+
+    Hashed from the id's UTF-8 bytes; a lone surrogate (which a JSON line can hold, "\\ud800")
+    is kept as its own three bytes rather than refused, so any id at all has a key, and every
+    valid id keeps the key it always had."""
+    return hmac.new(pepper, user_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+class StorageUnavailable(SQLAlchemyError):
+    """Prayat's tables are not ready: the database has not answered since the bot started. An
+    SQLAlchemyError, so every caller degrades as it does for a database that went down."""
+
+
+def _reason(engine: Engine, error: BaseException) -> str:
+    """One line about a database error, for the log: where (no user name, no password) and why."""
+    url = engine.url
+    where = url.get_backend_name() + (f" at {url.host}:{url.port or ''}".rstrip(":")
+                                      if url.host else "")
+    cause = getattr(error, "orig", None) or error
+    lines = str(cause).strip().splitlines()
+    why = f"{type(cause).__name__}: {lines[0] if lines else ''}"
+    if url.password:
+        why = why.replace(str(url.password), "***")
+    return f"{where}: {why}"
 
 
 def migrate(engine: Engine) -> None:
@@ -100,6 +123,11 @@ def make_engine(url: str) -> Engine:
     kwargs: dict = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
+    elif url.startswith(("postgresql://", "postgresql+psycopg2://")) and \
+            "connect_timeout" not in url:
+        # A server that drops packets would otherwise hold each call for minutes (TCP's own
+        # timeout): the person is answered without memory after a few seconds instead.
+        kwargs["connect_args"] = {"connect_timeout": 5}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         # Write-ahead logging lets Rasa's writes and the bot's reads of the same file overlap
@@ -110,17 +138,59 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left
             cursor.close()
     return engine
 
 
+def scrub(engine: Engine, rewrite: bool = False) -> None:
+    """Make what was just deleted or blanked unreadable from the files, not only from the tables.
+
+    SQLite: deleted rows are zeroed in the file (secure_delete, set on every connection), but
+    earlier versions of their pages stay in the write-ahead log until it is checkpointed, so it is
+    checkpointed and truncated to nothing. PostgreSQL keeps deleted and updated rows as dead tuples
+    in the table's pages until VACUUM; `rewrite` (the daily purge) rewrites the conversation
+    tables with VACUUM FULL, which takes a lock for a few seconds. Its write-ahead log and backups
+    keep what they kept: docs/privacy.md says for how long."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif rewrite and engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            tables = [t for t in (EVENTS_TABLE, users.name, events.name)
+                      if inspect(conn).has_table(t)]
+            if tables:
+                conn.exec_driver_sql("VACUUM FULL " + ", ".join(tables))
+
+
 class UserStore:
     """Users' language preferences. Calls run in a worker thread so the event loop never waits
-    on the database. If the database is down the bot keeps answering, without memory."""
+    on the database. If the database is down the bot keeps answering, without memory.
 
-    def __init__(self, engine: Engine, flush_every: float = 5.0) -> None:
+    The tables are brought up to date here if the database answers; if it does not (down at
+    start), the store starts anyway, logs one line, and tries again on a later call, at most
+    every `retry_every` seconds: people are answered meanwhile, as for a database that went down.
+    """
+
+    # Defaults for a store made without __init__ (UserStore.__new__, as a test does).
+    retry_every = 5.0
+    _migrated = False
+    _tried_at = 0.0
+    _migrate_lock = threading.Lock()
+
+    def __init__(self, engine: Engine, flush_every: float = 5.0,
+                 retry_every: float = 5.0) -> None:
         self.engine = engine
-        migrate(engine)
+        self.retry_every = retry_every
+        self._migrated = False
+        self._migrate_lock = threading.Lock()
+        self._tried_at = 0.0
+        try:
+            self._ensure_tables(now=True)
+        except SQLAlchemyError as error:
+            logger.error("Database unavailable at start (%s); answering without stored "
+                         "preferences, trying again every %g s", _reason(engine, error),
+                         retry_every)
         # Anonymous counts are written in batches, not one write per message.
         self._counts: list[dict[str, Any]] = []
         self._flushed_at = time.monotonic()
@@ -129,7 +199,25 @@ class UserStore:
         # taken off at once by first_today(), so no key stays here.
         self._first_today: set[str] = set()
 
+    def _ensure_tables(self, now: bool = False) -> None:
+        """Migrate once the database answers. Raises StorageUnavailable while a retry is not
+        due yet (`now` tries at once), or the database's error when a try fails."""
+        if self._migrated:
+            return
+        with self._migrate_lock:
+            if self._migrated:
+                return
+            if not now and time.monotonic() - self._tried_at < self.retry_every:
+                raise StorageUnavailable("the database has not answered since the start")
+            first_try = not self._tried_at
+            self._tried_at = time.monotonic()
+            migrate(self.engine)
+            self._migrated = True
+            if not first_try:
+                logger.warning("The database answers again; Prayat's tables are up to date")
+
     def _language(self, key: str) -> Known:
+        self._ensure_tables()
         today = dt.date.today()
         with self.engine.connect() as conn:
             row = conn.execute(select(users.c.language, users.c.language_chosen, users.c.last_seen)
@@ -152,6 +240,7 @@ class UserStore:
 
     def _set_language(self, key: str, language: str | None, only_if_new: bool,
                       chosen: bool) -> None:
+        self._ensure_tables()
         with self.engine.begin() as conn:
             if not only_if_new and conn.execute(users.update().where(users.c.id == key).values(
                     language=language, language_chosen=chosen)).rowcount:
@@ -166,15 +255,22 @@ class UserStore:
                     pass
 
     def _erase(self, key: str) -> None:
+        self._ensure_tables(now=True)  # asked for by the person: worth a try every time
         with self.engine.begin() as conn:
             conn.execute(delete(users).where(users.c.id == key))
             if inspect(conn).has_table(EVENTS_TABLE):
                 conn.execute(text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id = :key"),
                              {"key": key})
+        try:  # the rows are gone (committed) whatever happens here: the person is told so
+            scrub(self.engine)
+        except SQLAlchemyError as error:
+            self._log_unavailable("the write-ahead log was not emptied after a deletion", error)
 
     def purge(self, days: int) -> dict[str, int]:
         """Delete conversations and people not seen for `days` days, and any conversation event
-        older than that. Returns how many rows went, per table."""
+        older than that. Returns how many rows went, per table. A database error is raised: this
+        is a maintainer's command, not a person's message."""
+        self._ensure_tables(now=True)
         cutoff = dt.date.today() - dt.timedelta(days=days)
         cutoff_ts = dt.datetime.combine(cutoff, dt.time()).timestamp()
         with self.engine.begin() as conn:
@@ -186,9 +282,17 @@ class UserStore:
                 gone_events = conn.execute(text(
                     f"DELETE FROM {EVENTS_TABLE} WHERE timestamp < :cutoff"),
                     {"cutoff": cutoff_ts}).rowcount
+        scrub(self.engine, rewrite=True)
         return {"users": gone_users, "conversation_events": gone_events}
 
+    def _log_unavailable(self, what: str, error: BaseException) -> None:
+        # Between two tries to reach a database that was down at start, the start's log line
+        # has said it all: one line per message would bury the log.
+        level = logging.DEBUG if isinstance(error, StorageUnavailable) else logging.ERROR
+        logger.log(level, "Database unavailable, %s: %s", what, _reason(self.engine, error))
+
     def _ping(self) -> None:
+        self._ensure_tables()  # "up" means ready: reachable, with Prayat's tables in place
         with self.engine.connect() as conn:
             conn.execute(select(1))
 
@@ -205,7 +309,7 @@ class UserStore:
         try:
             return await asyncio.to_thread(self._language, key)
         except SQLAlchemyError as error:
-            logger.error("Database unavailable, answering without stored preferences: %s", error)
+            self._log_unavailable("answering without stored preferences", error)
             return Known(False, None, False)
 
     async def remember(self, key: str, language: str | None, only_if_new: bool = False,
@@ -215,9 +319,10 @@ class UserStore:
         try:
             await asyncio.to_thread(self._set_language, key, language, only_if_new, chosen)
         except SQLAlchemyError as error:
-            logger.error("Database unavailable, language not saved: %s", error)
+            self._log_unavailable("language not saved", error)
 
     def _write_counts(self, rows: list[dict[str, Any]]) -> None:
+        self._ensure_tables()
         with self.engine.begin() as conn:
             conn.execute(events.insert(), rows)
 
@@ -238,8 +343,15 @@ class UserStore:
         try:
             await asyncio.to_thread(self._write_counts, rows)
         except SQLAlchemyError as error:
-            logger.error("Database unavailable, %d anonymous counts lost: %s", len(rows), error)
+            self._log_unavailable(f"{len(rows)} anonymous counts lost", error)
 
-    async def erase(self, key: str) -> None:
-        """Everything about one person: their row and their whole conversation with Rasa."""
-        await asyncio.to_thread(self._erase, key)
+    async def erase(self, key: str) -> bool:
+        """Everything about one person: their row and their whole conversation with Rasa.
+        False if it could not be done (the database is down or refuses to write): nothing is
+        half-deleted, as it runs in one transaction, and the person is told to try again."""
+        try:
+            await asyncio.to_thread(self._erase, key)
+            return True
+        except (SQLAlchemyError, OSError) as error:
+            self._log_unavailable("a person's data could not be deleted", error)
+            return False
