@@ -15,6 +15,11 @@ from bot import AMOUNT_ENTITY
 from bot.checkers.red_flags import AD_METADATA, MIN_FORWARDED_AD, checker_for
 from bot.content import render
 
+# The first check imports spaCy and builds the phrase matcher (about 4 s on these machines). Done
+# here, as the action server loads its actions and before it reports ready, so that the first
+# person to send an ad after a (re)start is not the one whose turn times out.
+checker_for(content().library).check("warm up: salary $1000 per month")
+
 
 def _ad_in_metadata(tracker: Tracker) -> str | None:
     for event in reversed(tracker.events):

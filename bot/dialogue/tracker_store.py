@@ -24,13 +24,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
+from sqlalchemy import event as sql_event
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot import AMOUNT_ENTITY
 from bot.checkers.red_flags import AD_METADATA
 from bot.checkers.screening import ANSWER_SLOTS, ANSWERS, WHO
-from bot.storage import EVENTS_TABLE  # noqa: F401 - the table this store writes
+from bot.storage import EVENTS_TABLE, scrub  # noqa: F401 - EVENTS_TABLE: the table this store writes
 
 ANSWER_INTENT = "screening_answer"
 # Slots and entities needed only within one turn, never written.
@@ -40,6 +41,12 @@ TURN_ONLY_ENTITIES = {AMOUNT_ENTITY}
 # typed (Rasa fills it from the text, then the validation replaces it): that is never written.
 _CODE = re.compile(r"^[a-z_]{1,32}$|^[A-Z]{2,6}$")
 KINDS = {"offer", "working", "marriage"}
+SESSION_METADATA_SLOT = "session_started_metadata"
+
+
+def _without_ad(value: Any) -> Any:
+    """Message metadata without the job ad the bot sent along for checking."""
+    return {k: v for k, v in value.items() if k != AD_METADATA} if isinstance(value, dict) else value
 
 
 def _storable(name: str, value: Any) -> bool:
@@ -75,6 +82,14 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             query=dict(url.query) or None,
         )
         self.keep_text = os.environ.get("PRAYAT_KEEP_MESSAGE_TEXT", "").lower() == "true"
+        if self.engine.dialect.name == "sqlite":
+            # Blanked answers and deleted conversations are overwritten in the file, not left in
+            # its free pages (the bot's own connections do the same: bot/storage).
+            @sql_event.listens_for(self.engine, "connect")
+            def _secure_delete(dbapi_connection: Any, _record: Any) -> None:
+                dbapi_connection.execute("PRAGMA secure_delete=ON")
+
+            self.engine.dispose()  # connections made before this listener are not reused
 
         self._check_ended: set[str] = set()
 
@@ -115,6 +130,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
                             entity["value"] = None
                 row.data = json.dumps(data)
             session.commit()
+        scrub(self.engine)  # and not left in SQLite's write-ahead log either
 
 
 class _Stored:
@@ -132,11 +148,15 @@ class _Stored:
         if kind == "slot" and (data.get("name") in TURN_ONLY_SLOTS
                                or not _storable(data.get("name", ""), data.get("value"))):
             data["value"] = None
+        if kind == "slot" and data.get("name") == SESSION_METADATA_SLOT:
+            # Rasa copies the metadata of a session's first message into this slot: an ad sent as
+            # that message would be written with it.
+            data["value"] = _without_ad(data.get("value"))
+        for holder in (data, data.get("parse_data")):
+            if isinstance(holder, dict) and isinstance(holder.get("metadata"), dict):
+                holder["metadata"] = _without_ad(holder["metadata"])
         if kind == "user":
             for holder in (data, data.get("parse_data")):
-                if isinstance(holder, dict) and isinstance(holder.get("metadata"), dict):
-                    holder["metadata"] = {k: v for k, v in holder["metadata"].items()
-                                          if k != AD_METADATA}
                 if isinstance(holder, dict) and isinstance(holder.get("entities"), list):
                     holder["entities"] = [e for e in holder["entities"] if not (
                         isinstance(e, dict) and e.get("entity") in TURN_ONLY_ENTITIES)]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import itertools
 import json
@@ -77,6 +78,23 @@ async def test_check_ad_then_paste(telegram, content):
     assert shown(result) == item(content, "ad_check.result.no_flags", "en")
     assert "safe" in shown(result).lower()  # "does not mean it is safe"
     assert shown(advice) == item(content, "ad_check.next", "en")
+
+
+@pytest.mark.parametrize("again", ["/check_ad", "is this job ad real?"])
+async def test_asking_again_while_the_bot_waits_for_the_ad_asks_once_more(telegram, content, again):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code="en")
+    await telegram.wait_for(chat, 1)
+    telegram.send_text(chat, "/check_ad")
+    await telegram.wait_for(chat, 2)
+    telegram.send_text(chat, again)
+    [ask] = (await telegram.wait_for(chat, 3))[2:]
+    assert shown(ask) == item(content, "ad_check.ask", "en")
+    telegram.send_text(chat, ENGLISH_AD)  # and the ad that follows is checked
+    result = (await telegram.wait_for(chat, 5))[3]
+    assert shown(result).startswith(item(content, "ad_check.result.high_risk", "en"))
+    await asyncio.sleep(1.5)
+    assert len(telegram.messages_to(chat)) == 5, [m.text[:40] for m in telegram.messages_to(chat)]
 
 
 async def test_a_pasted_ad_is_checked_without_a_command(telegram, content):
