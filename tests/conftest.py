@@ -175,3 +175,23 @@ async def own_stack(content: ContentStore, data_dir: Path, database_url: str
 async def telegram(prayat: Prayat) -> AsyncIterator[FakeBotAPI]:
     async with telegram_for(prayat) as fake:
         yield fake
+
+
+@contextlib.contextmanager
+def unavailable(path: Path) -> Iterator[None]:
+    """While inside, the SQLite file is moved aside and a folder takes its name, so nothing can
+    open it (a read-only chmod would not do: the tests may run as root); then it comes back."""
+    aside = path.parent / "aside"
+    aside.mkdir()
+    moved = [f for f in (Path(f"{path}{s}") for s in ("", "-wal", "-shm", "-journal"))
+             if f.exists()]
+    for f in moved:
+        f.rename(aside / f.name)
+    path.mkdir()
+    try:
+        yield
+    finally:
+        path.rmdir()
+        for f in moved:
+            (aside / f.name).rename(f)
+        aside.rmdir()

@@ -3,7 +3,6 @@ nothing was deleted and to try again, and the bot keeps answering (Telegram and 
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import os
@@ -11,8 +10,6 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,27 +18,7 @@ from bot.content import CONTENT_ROOT, ContentStore, render
 from bot.core.prayat import Prayat
 from bot.dialogue.rasa_client import RasaClient
 from bot.storage import UserStore, make_engine, user_key, users
-from tests.conftest import PEPPER, free_port, telegram_for
-
-
-@contextlib.contextmanager
-def unavailable(path: Path) -> Iterator[None]:
-    """While inside, the SQLite file is moved aside and a folder takes its name, so nothing can
-    open it (a read-only chmod would not do: the tests may run as root); then it comes back."""
-    aside = path.parent / "aside"
-    aside.mkdir()
-    moved = [f for f in (Path(f"{path}{s}") for s in ("", "-wal", "-shm", "-journal"))
-             if f.exists()]
-    for f in moved:
-        f.rename(aside / f.name)
-    path.mkdir()
-    try:
-        yield
-    finally:
-        path.rmdir()
-        for f in moved:
-            (aside / f.name).rename(f)
-        aside.rmdir()
+from tests.conftest import PEPPER, free_port, telegram_for, unavailable
 
 
 @pytest.mark.stack

@@ -3,21 +3,18 @@ bot, says so when it could not delete, and sets up its tables once the database 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import logging
 import os
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from bot.storage import Known, UserStore, make_engine, user_key, users
-from tests.conftest import PEPPER, POSTGRES_URL
+from tests.conftest import PEPPER, POSTGRES_URL, unavailable
 
 
 def connection_attempts(engine) -> list[float]:
@@ -29,26 +26,6 @@ def connection_attempts(engine) -> list[float]:
         attempts.append(time.monotonic())
 
     return attempts
-
-
-@contextlib.contextmanager
-def unavailable(path: Path) -> Iterator[None]:
-    """While inside, the SQLite file is moved aside and a folder takes its name, so nothing can
-    open it (a read-only chmod would not do: the tests may run as root); then it comes back."""
-    aside = path.parent / "aside"
-    aside.mkdir()
-    moved = [f for f in (Path(f"{path}{s}") for s in ("", "-wal", "-shm", "-journal"))
-             if f.exists()]
-    for f in moved:
-        f.rename(aside / f.name)
-    path.mkdir()
-    try:
-        yield
-    finally:
-        path.rmdir()
-        for f in moved:
-            (aside / f.name).rename(f)
-        aside.rmdir()
 
 
 async def test_a_database_down_at_start_is_set_up_once_it_answers(tmp_path, caplog):
