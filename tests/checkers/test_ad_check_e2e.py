@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.content import render
+from bot.core.prayat import Incoming
 from bot.storage import make_engine, user_key
-from tests.conftest import PEPPER
+from tests.conftest import PEPPER, own_stack
 
 pytestmark = pytest.mark.stack
 
@@ -165,3 +166,13 @@ async def test_a_request_that_already_describes_the_offer_is_answered_at_once(te
     assert not reply.startswith(item(content, "ad_check.ask", lang))
     assert content.library.items[lang]["ad_check.flag.high_pay"].text.strip() in reply
     assert quoted in reply
+
+
+async def test_the_first_ad_after_the_action_server_starts_is_checked_in_time(content, tmp_path):
+    """The checker is built as the action server starts (spaCy and the matcher took ~4 s), so the
+    first ad a new server sees is checked within the bot's usual 3 s (own_stack's client waits
+    3 s, as PRAYAT_RASA_TIMEOUT does), not answered 'limited mode'."""
+    async with own_stack(content, tmp_path, f"sqlite:///{tmp_path / 'prayat.db'}") as (stack, prayat):
+        answer = await prayat.handle(Incoming(user="first", text=ENGLISH_AD))
+    assert [r["content"][0] for r in answer.replies][:2] == ["ad_check.result.high_risk",
+                                                             "ad_check.next"]
