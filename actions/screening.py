@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import ShowItem, content, reply_language, send_item
 from bot.checkers.screening import ANSWER_SLOTS, ANSWERS, WHO, Screening, answer_payload, assess
-from bot.content import render
+from bot.content import for_place, render
 from bot.content.library import Library
 
 DONE = "done"
@@ -220,8 +220,9 @@ class ActionScreeningResult(Action):
                            "screening.indicator": result.indicators(screening)}
         dispatcher.utter_message(json_message=reply)
 
-        place = library.places.get(tracker.get_slot("country") or "")
-        contacts = render(library, place.hotlines if place else "hotlines.abroad", lang)
+        # The contacts for where the person (or the relative they asked about) is.
+        place = library.places.get(tracker.get_slot("country") or "") or library.places["OTHER"]
+        contacts = for_place(library, place.hotlines, lang, place.country)
         calling = render(library, "screening.calling", lang)
         contacts["text"] += "\n\n" + calling["text"]
         contacts["content"] += calling["content"]

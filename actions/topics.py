@@ -13,7 +13,8 @@ from bot import AMOUNT_ENTITY
 from bot.checkers.amounts import Amount
 from bot.checkers.red_flags import checker_for
 from bot.checkers.screening import ANSWER_SLOTS
-from bot.content import render
+from bot.content import for_place, render
+from bot.content.places import MAX_FIRST
 
 
 class ActionWelcome(ShowItem):
@@ -116,6 +117,9 @@ class ActionHotlines(ShowItem):
             return self.item, []
         return place.hotlines, [SlotSet("country", place.country)]
 
+    def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
+        return for_place(content().library, item, lang, tracker.get_slot("country"))
+
 
 class ActionEmergency(ShowItem):
     """Also ends a situation check it interrupts, and forgets that check's answers."""
@@ -130,6 +134,9 @@ class ActionEmergency(ShowItem):
         # something to clear when a check was under way.
         unfinished = any(tracker.get_slot(slot) is not None for slot in ANSWER_SLOTS)
         return self.item, reset() if unfinished else []
+
+    def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
+        return emergency(tracker, lang)
 
 
 class ActionChooseLanguage(ShowItem):
@@ -167,6 +174,12 @@ class ActionConfirmDelete(ShowItem):
 
 # When the model hesitates and emergency is one of its two best guesses at least this sure, the
 # person gets the emergency steps, not "I did not understand": a false alarm costs far less.
+def emergency(tracker: Tracker, lang: str) -> dict[str, Any]:
+    """The emergency steps with the contacts for where the person said they are (now or earlier),
+    at most MAX_FIRST of them; with no place known, the Cambodian numbers and "where are you?"."""
+    return for_place(content().library, "emergency", lang, tracker.get_slot("country"), MAX_FIRST)
+
+
 # Below the fallback threshold in config.yml (0.2), so that it applies when the model is unsure.
 EMERGENCY_DOUBT = 0.15
 
@@ -188,6 +201,9 @@ class ActionFallback(ShowItem):
                for r in ranking[:2]):
             return "emergency", []
         return self.item, []
+
+    def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
+        return emergency(tracker, lang) if item == "emergency" else super().reply(tracker, item, lang)
 
 
 class ActionUnsupportedMedia(ShowItem):

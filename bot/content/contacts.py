@@ -38,6 +38,10 @@ class Contact:
     source: str
     verified_on: dt.date | None
     status: str
+    # The places (country codes) from which this contact can be reached and help: its own country
+    # unless content/contacts.yml says more (`serves: [KH, TH, MM]` for an NGO that takes cases
+    # from there). A contact is never shown to someone in a place it does not serve.
+    serves: tuple[str, ...] = ()
 
 
 def load_contacts(ctx: Loading, path: Path) -> dict[str, Contact]:
@@ -105,6 +109,9 @@ def parse_contact(ctx: Loading, path: Path, cid: str, entry: LineDict, line: int
     if cost not in COSTS:
         bad("cost", f"cost must be one of {', '.join(sorted(COSTS))}")
     languages = entry.get("languages") or []
+    serves = entry.get("serves", [country])
+    if not isinstance(serves, list) or any(s not in COUNTRIES for s in serves):
+        bad("serves", f"serves must be a list of places: {', '.join(sorted(COUNTRIES))}")
     if not ok:
         return None
     return Contact(
@@ -113,6 +120,7 @@ def parse_contact(ctx: Loading, path: Path, cid: str, entry: LineDict, line: int
         calls=bool(entry.get("calls", True)),
         hours=hours, cost=cost, no_credit_needed=bool(entry.get("no_credit_needed")),
         languages=tuple(languages), source=source, verified_on=verified, status=status,
+        serves=tuple(serves),
     )
 
 

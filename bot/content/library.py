@@ -69,7 +69,7 @@ def load_library(root: Path, today: dt.date | None = None) -> Library:
                 lib.quiz[lang] = load_entries(ctx, path, lang, QUIZ_FIELDS)
             else:
                 load_items(ctx, path, lang, lib.items[lang], lib.buttons, lib.sources)
-    lib.places = load_places(ctx, root / "places.yml", lib.items)
+    lib.places = load_places(ctx, root / "places.yml", lib.items, lib.contacts)
     lib.screening = load_screening(ctx, root / "screening.yml", lib.sources)
     lib.red_flags = load_red_flags(ctx, root / "red_flags.yml", lib.red_flag_words)
     lib.outreach = load_outreach(ctx, root / "outreach.yml", lib.items, lib.card_texts, lib.quiz)

@@ -1,4 +1,6 @@
-"""Places: content/places.yml, the countries a message can name and the hotlines item for each.
+"""Places: content/places.yml, the countries a message can name, the hotlines item for each, and
+the contacts that come first in an answer for someone there (at most MAX_FIRST, to fit a small
+phone screen under the emergency steps).
 
 A person who names where they are is shown that place's numbers; names are matched in any script.
 """
@@ -8,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content.contacts import COUNTRIES
+from bot.content.contacts import COUNTRIES, Contact
 from bot.content.items import Item
 from bot.content.loading import Loading
 
@@ -18,9 +20,14 @@ class Place:
     country: str
     hotlines: str  # the item with this place's numbers
     names: tuple[str, ...]  # lower-cased spellings, in any script
+    contacts: tuple[str, ...] = ()  # first in the emergency and hotlines answers for this place
 
 
-def load_places(ctx: Loading, path: Path, items: dict[str, dict[str, Item]]) -> dict[str, Place]:
+MAX_FIRST = 4
+
+
+def load_places(ctx: Loading, path: Path, items: dict[str, dict[str, Item]],
+                contacts: dict[str, Contact]) -> dict[str, Place]:
     places: dict[str, Place] = {}
     if not path.exists():
         return places
@@ -41,5 +48,20 @@ def load_places(ctx: Loading, path: Path, items: dict[str, dict[str, Item]]) -> 
             ctx.problem(path, line, f"{code}: hotlines item {hotlines!r} does not exist")
             continue
         names = tuple(str(n).casefold() for n in entry["names"] if str(n).strip())
-        places[code] = Place(code, hotlines, names)
+        first = entry.get("contacts") or []
+        if not isinstance(first, list) or len(first) > MAX_FIRST:
+            ctx.problem(path, line, f"{code}: `contacts` is a list of at most {MAX_FIRST} contact ids")
+            continue
+        unknown = [c for c in first if c not in ctx.seen_contacts]
+        if unknown:
+            ctx.problem(path, line, f"{code}: unknown contact(s) {', '.join(map(str, unknown))}")
+            continue
+        # A contact with an error of its own is reported where it is, and left out here.
+        first = [c for c in first if c in contacts]
+        elsewhere = [c for c in first if code not in contacts[c].serves]
+        if elsewhere:
+            ctx.problem(path, line, f"{code}: {', '.join(elsewhere)} cannot help there (add {code} to "
+                        "its `serves` in contacts.yml if it can)")
+            continue
+        places[code] = Place(code, hotlines, names, tuple(first))
     return places

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from bot.content.contacts import Contact
@@ -12,12 +13,13 @@ from bot.content.model import Library
 Reply = dict[str, Any]  # {"text", "topic", "content", "buttons", "image"}, and "voice" for audio
 
 
-def render(lib: Library, item_id: str, lang: str) -> Reply:
-    """The reply for one item in one language, with its contacts and buttons."""
+def render(lib: Library, item_id: str, lang: str, contacts: Sequence[str] | None = None) -> Reply:
+    """The reply for one item in one language, with its contacts (or the ones given) and buttons."""
     item = lib.items[lang][item_id]
     parts = [item.text.format_map(placeholder_values()) if "{" in item.text else item.text]
-    if item.contacts:
-        parts.append("\n\n".join(contact_block(lib, lib.contacts[c], lang) for c in item.contacts))
+    shown = item.contacts if contacts is None else contacts
+    if shown:
+        parts.append("\n\n".join(contact_block(lib, lib.contacts[c], lang) for c in shown))
     return {
         "text": "\n\n".join(parts),
         "topic": item.topic,
@@ -30,6 +32,20 @@ def render(lib: Library, item_id: str, lang: str) -> Reply:
         ],
         "image": item.image,
     }
+
+
+def for_place(lib: Library, item_id: str, lang: str, country: str | None,
+              limit: int | None = None) -> Reply:
+    """An answer with contacts, for where the person is: the place's own first contacts
+    (content/places.yml), then those of the item that can help there; none that cannot (no
+    Chinese police for someone in Poipet). With no place known, the item as it is."""
+    place = lib.places.get(country or "")
+    if place is None:
+        return render(lib, item_id, lang)
+    item = lib.items[lang][item_id]
+    shown = list(dict.fromkeys([*place.contacts, *(c for c in item.contacts
+                                                   if place.country in lib.contacts[c].serves)]))
+    return render(lib, item_id, lang, shown[:limit])
 
 
 def voice(lib: Library, item_id: str, lang: str) -> Reply:

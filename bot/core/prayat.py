@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot import LANGUAGES
 from bot.checkers.red_flags import AD_METADATA, looks_like_ad
-from bot.content import ContentStore, Library, Reply, render, voice
+from bot.content import ContentStore, Library, Reply, for_place, render, voice
 from bot.content.library import LISTEN
+from bot.content.places import MAX_FIRST
 from bot.core.flood import FloodGuard
 from bot.core.language import OTHER, UNKNOWN, Guess, guess, resolve
 from bot.core.safety import is_emergency
@@ -92,6 +93,12 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
+def _with_place(intent: str, place: str | None) -> str:
+    """`/emergency{"place":"MM"}`: the place goes to the dialogue as an entity (a code from
+    content/places.yml, never the words typed)."""
+    return intent + json.dumps({"place": place}, separators=(",", ":")) if place else intent
+
+
 @dataclass
 class Act:
     """What a person did, understood before anything is looked up: the message for the dialogue
@@ -102,6 +109,7 @@ class Act:
     chosen: str | None = None  # a language chosen with a button
     emergency: bool = False
     ad: str | None = None  # a job ad to check
+    place: str | None = None  # the place the message names (KH, MM, ...), for the safety floor
     here: str | None = None  # LISTEN_HERE, DELETE_CONFIRMED, a staff command or BAD_BUTTON
 
 
@@ -135,12 +143,16 @@ def understand(incoming: Incoming, library: Library) -> Act:
         # answered in the person's own language if it is known.
         detected = Guess(detected.language, False)
     emergency = is_emergency(text)
+    named = library.place_in(text)
+    place = named.country if named else None
     if looks_like_ad(text, incoming.forwarded):
         # Checked, and explained in the person's language, not the ad's.
-        return Act(EMERGENCY if emergency else CHECK_AD, emergency=emergency, ad=text)
+        return Act(EMERGENCY if emergency else CHECK_AD, emergency=emergency, ad=text, place=place)
     # An emergency forces the intent: the emergency rule then wins over anything the model or an
-    # open form would do.
-    return Act(EMERGENCY if emergency else text, detected, emergency=emergency)
+    # open form would do. The place it names goes with it (the dialogue keeps it for later answers).
+    if emergency:
+        return Act(_with_place(EMERGENCY, place), detected, emergency=True, place=place)
+    return Act(text, detected, place=place)
 
 
 class Prayat:
@@ -174,8 +186,8 @@ class Prayat:
         if flood != "ok":
             # Past the limit: "slow down", or the emergency steps and numbers straight from the
             # safety floor, without the dialogue.
-            return Answer(lang, [render(library, "emergency" if act.emergency else "fallback.too_fast",
-                                        lang)])
+            return Answer(lang, [self._floor(act, lang) if act.emergency else
+                                 render(library, "fallback.too_fast", lang)])
         if act.here:
             # Answered by the bot itself: nothing is remembered or counted, and after an erasure
             # nothing may be, or the person would be written back.
@@ -231,7 +243,8 @@ class Prayat:
             replies = []
             if act.ad is not None and act.emergency:
                 # Safety first: the emergency answer, then the check of the ad it came with.
-                replies += await self.rasa.send(key, EMERGENCY, {"language": lang})
+                replies += await self.rasa.send(key, _with_place(EMERGENCY, act.place),
+                                                {"language": lang})
                 message = CHECK_AD
             metadata = {"language": lang} if act.ad is None else {"language": lang, AD_METADATA: act.ad}
             replies += await self.rasa.send(key, message, metadata)
@@ -241,9 +254,13 @@ class Prayat:
                 raise RasaUnavailable("the dialogue sent no reply; is the action server up?")
         except RasaUnavailable as error:
             logger.error("Dialogue unavailable, answering from the safety floor: %s", error)
-            floor = "emergency" if act.emergency or message == EMERGENCY else "fallback.limited"
-            replies = [render(self.content.library, floor, lang)]
+            replies = [self._floor(act, lang) if act.emergency or message.startswith(EMERGENCY) else
+                       render(self.content.library, "fallback.limited", lang)]
         return replies
+
+    def _floor(self, act: Act, lang: str) -> Reply:
+        """The emergency answer from content alone, for the place the message names."""
+        return for_place(self.content.library, "emergency", lang, act.place, MAX_FIRST)
 
     async def _count(self, key: str, lang: str, replies: list[Reply]) -> None:
         if self.users.first_today(key):

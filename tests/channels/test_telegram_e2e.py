@@ -12,7 +12,8 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from bot.content import ContentStore, render
+from bot.content import ContentStore, for_place, render
+from bot.content.places import MAX_FIRST
 from bot.storage import make_engine, user_key, users
 from nlu.components.scripts import HAN, KHMER, LATIN, script_counts
 from tests.conftest import PEPPER
@@ -173,13 +174,16 @@ TOPIC_BUTTONS = [
     ("/ask_marriage", "marriage"),
     ("/ask_safe_migration", "safe_migration"),
     ("/ask_hotlines", "hotlines"),
-    ('/show{"item":"hotlines.kh"}', "hotlines.kh"),
-    ('/show{"item":"hotlines.cn"}', "hotlines.cn"),
-    ('/show{"item":"hotlines.abroad"}', "hotlines.abroad"),
     ('/show{"item":"rights"}', "rights"),
     ('/show{"item":"facts"}', "facts"),
     ("/emergency", "emergency"),
     ("/help", "welcome.menu"),
+    # "Where are you?": the place is kept, so the emergency answer after it is for that place.
+    ('/ask_hotlines{"place":"KH"}', "hotlines.kh"),
+    ('/ask_hotlines{"place":"CN"}', "hotlines.cn"),
+    ('/ask_hotlines{"place":"OTHER"}', "hotlines.abroad"),
+    ('/ask_hotlines{"place":"TH"}', "hotlines.abroad"),
+    ("/emergency", "emergency"),
 ]
 
 
@@ -188,10 +192,15 @@ async def test_every_topic_comes_from_the_users_language_file(telegram, content,
     chat = next(_chat_ids)
     telegram.send_text(chat, "/start", language_code=lang)
     await telegram.wait_for(chat, 1)
+    place = None
     for count, (payload, item) in enumerate(TOPIC_BUTTONS, start=2):
+        place = payload.partition('"place":"')[2].partition('"')[0] or place
         telegram.press_button(chat, payload, language_code=lang)
         reply = (await telegram.wait_for(chat, count))[-1]
-        assert shown(reply) == text_of(content, item, lang), (payload, lang)
+        limit = MAX_FIRST if item == "emergency" else None
+        assert shown(reply) == for_place(content.library, item, lang, place, limit)["text"], (
+            payload, lang)
+    assert place == "TH" and "1300" in shown(reply)  # the last emergency answer is for Thailand
 
 
 async def test_telegram_429_is_retried_and_the_reply_is_sent_once(telegram, content):
@@ -254,7 +263,8 @@ async def test_hotlines_for_the_place_a_person_names(telegram, content, lang, me
     await telegram.wait_for(chat, 1)
     telegram.send_text(chat, message, language_code=lang)
     reply = (await telegram.wait_for(chat, 2))[1]
-    assert shown(reply) == text_of(content, item, lang)
+    place = {"hotlines.abroad": "MM", "hotlines.cn": "CN", "hotlines.kh": "KH"}.get(item)
+    assert shown(reply) == for_place(content.library, item, lang, place)["text"]
 
 
 def language_of(sent) -> str:

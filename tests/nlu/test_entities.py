@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.content import load_library, render
+from bot.content import for_place, load_library, render
 from bot.storage import make_engine, user_key
 from nlu.components.entities import find_entities
 from tests.conftest import PEPPER
@@ -95,7 +95,7 @@ async def test_the_model_marks_the_place_and_the_dialogue_uses_it(
     chat = await started(telegram, lang)
     telegram.send_text(chat, message, language_code=lang)
     reply = (await telegram.wait_for(chat, 2))[1]
-    assert shown(reply) == render(content.library, item, lang)["text"]
+    assert shown(reply) == for_place(content.library, item, lang, place)["text"]
     turn = stored_user_turns(stack_db_url, chat)[-1]
     assert {"entity": "place", "value": place, "extractor": "PlaceAndAmountExtractor"}.items() \
         <= turn["parse_data"]["entities"][0].items()
@@ -175,7 +175,7 @@ async def test_a_place_said_earlier_picks_the_hotlines_later(telegram, content, 
     await telegram.wait_for(chat, 2)
     telegram.send_text(chat, "which hotline can I call?", language_code="en")
     reply = (await telegram.wait_for(chat, 3))[2]
-    assert shown(reply) == render(content.library, "hotlines.abroad", "en")["text"]
+    assert shown(reply) == for_place(content.library, "hotlines.abroad", "en", "MM")["text"]
     # The place is kept as a code; the amount is not kept at all.
     kept = [e for turn in stored_user_turns(stack_db_url, chat)
             for e in turn["parse_data"]["entities"]]

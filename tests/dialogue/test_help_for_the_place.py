@@ -1,0 +1,140 @@
+"""Help for where the person is: the emergency and hotlines answers put the contacts of the place
+the person named (in this message or earlier) first, and leave out every contact that cannot help
+there (no Chinese police for someone in Poipet, no Cambodian 117 for someone in China). With Rasa
+down, the safety floor does the same for the place the message names."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+
+import pytest
+
+from bot.content import CONTENT_ROOT, ContentStore, Library, for_place, render
+from bot.content.places import MAX_FIRST
+from bot.core.flood import FloodGuard
+from bot.core.prayat import Incoming, Prayat
+from bot.dialogue.rasa_client import RasaClient
+from bot.storage import UserStore, make_engine
+from tests.conftest import free_port
+
+_chat_ids = itertools.count(15000)
+
+# An emergency naming each place, as people write it.
+EMERGENCIES = {
+    "en": {"KH": "help, they locked me in a compound in Poipet",
+           "CN": "help me, my husband locks me in the house in Guangdong",
+           "TH": "please help, they locked me in a room in Bangkok",
+           "MM": "help, I am held in a compound in Myawaddy and they beat us",
+           "LA": "help they locked me up in the Golden Triangle",
+           "VN": "help me, they locked me in a room in Ho Chi Minh",
+           "MY": "help they took my passport and locked me in, I am in Kuala Lumpur"},
+    "km": {"KH": "ជួយខ្ញុំផង ខ្ញុំត្រូវគេឃុំនៅប៉ោយប៉ែត",
+           "CN": "ជួយខ្ញុំផង ខ្ញុំត្រូវគេឃុំនៅប្រទេសចិន",
+           "TH": "ជួយខ្ញុំផង ខ្ញុំត្រូវគេឃុំនៅថៃ",
+           "MM": "ជួយខ្ញុំផង ខ្ញុំត្រូវគេឃុំនៅមីយ៉ាន់ម៉ា",
+           "LA": "ជួយខ្ញុំផង ខ្ញុំត្រូវគេឃុំនៅឡាវ",
+           "VN": "ជួយខ្ញុំផង ខ្ញុំត្រូវគេឃុំនៅវៀតណាម",
+           "MY": "ជួយខ្ញុំផង ខ្ញុំត្រូវគេឃុំនៅម៉ាឡេស៊ី"},
+    "zh": {"KH": "救命，我被关在西港的园区，他们不让我走",
+           "CN": "救命，我在广东被关起来了，他们不让我走",
+           "TH": "救命，我在曼谷被关起来了，他们不让我走",
+           "MM": "救命，我在妙瓦底被关起来了，他们不让我走",
+           "LA": "救命，我在金三角被关起来了，他们不让我走",
+           "VN": "救命，我在胡志明被关起来了，他们不让我走",
+           "MY": "救命，我在吉隆坡被关起来了，他们不让我走"},
+}
+
+
+def shown(sent) -> str:
+    return html.unescape(sent.text)
+
+
+def assert_for(lib: Library, text: str, country: str, lang: str, item: str = "emergency") -> None:
+    """The place's first contacts come first, in order; no contact that cannot help there. Only
+    the contacts under the text count: the text itself may say, say, that 117 works only in
+    Cambodia."""
+    words = render(lib, item, lang, contacts=[])["text"]
+    assert text.startswith(words)
+    text = text[len(words):]
+    place = lib.places[country]
+    positions = [text.find(n) for c in place.contacts for n in lib.contacts[c].numbers]
+    assert -1 not in positions and positions == sorted(positions), (country, text[-400:])
+    wrong = [c.id for c in lib.contacts.values() if country not in c.serves
+             and any(re.search(rf"(?<!\d){re.escape(n)}(?!\d)", text) for n in c.numbers)]
+    assert wrong == [], (country, wrong)
+
+
+def test_every_place_lists_only_contacts_that_serve_it():
+    lib = ContentStore(CONTENT_ROOT).library
+    assert set(lib.places) >= {"KH", "CN", "TH", "MM", "LA", "VN", "MY"}
+    for place in lib.places.values():
+        assert len(place.contacts) <= MAX_FIRST
+        assert all(place.country in lib.contacts[c].serves for c in place.contacts)
+    # The emergency answer with no place known names no foreign police.
+    for lang in ("km", "en", "zh"):
+        assert_for(lib, render(lib, "emergency", lang)["text"], "KH", lang)
+
+
+@pytest.mark.stack
+@pytest.mark.parametrize("lang", ["km", "en", "zh"])
+@pytest.mark.parametrize("country", ["KH", "CN", "TH", "MM", "LA", "VN", "MY"])
+async def test_an_emergency_naming_a_place_gets_that_places_contacts(telegram, content, lang,
+                                                                     country):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, EMERGENCIES[lang][country], language_code=lang)
+    first = (await telegram.wait_for(chat, 1))[0]
+    expected = for_place(content.library, "emergency", lang, country, MAX_FIRST)["text"]
+    assert shown(first) == expected
+    assert_for(content.library, shown(first), country, lang)
+
+
+@pytest.mark.stack
+async def test_a_place_named_earlier_is_used_by_a_later_emergency_and_the_hotlines(telegram,
+                                                                                   content):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code="en")
+    await telegram.wait_for(chat, 1)
+    telegram.send_text(chat, "my husband's family keeps me in their house in Guangdong, China")
+    await telegram.wait_for(chat, 2)
+    telegram.send_text(chat, "help me please, he locked me in")
+    emergency = (await telegram.wait_for(chat, 3))[2]
+    assert shown(emergency) == for_place(content.library, "emergency", "en", "CN", MAX_FIRST)["text"]
+    assert_for(content.library, shown(emergency), "CN", "en")
+    telegram.send_text(chat, "/hotlines")
+    hotlines = (await telegram.wait_for(chat, 4))[3]
+    assert shown(hotlines) == for_place(content.library, "hotlines.cn", "en", "CN")["text"]
+
+
+@pytest.mark.stack
+async def test_pressing_where_you_are_gives_that_places_numbers_and_remembers_it(telegram,
+                                                                                 content):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "ជួយខ្ញុំផង ខ្ញុំត្រូវគេឃុំ", language_code="km")
+    first = (await telegram.wait_for(chat, 1))[0]
+    assert shown(first) == render(content.library, "emergency", "km")["text"]  # no place yet
+    where = [b["callback_data"] for b in first.buttons if b["callback_data"].startswith(
+        "/ask_hotlines{")]
+    assert len(where) == 8  # Cambodia, China, Thailand, Myanmar, Laos, Vietnam, Malaysia, other
+    telegram.press_button(chat, '/ask_hotlines{"place":"CN"}', language_code="km")
+    numbers = (await telegram.wait_for(chat, 3))[-1]  # after the language offer
+    assert shown(numbers) == for_place(content.library, "hotlines.cn", "km", "CN")["text"]
+    telegram.send_text(chat, "ជួយខ្ញុំផង ខ្ញុំត្រូវគេឃុំ", language_code="km")
+    again = (await telegram.wait_for(chat, 4))[-1]
+    assert shown(again) == for_place(content.library, "emergency", "km", "CN", MAX_FIRST)["text"]
+
+
+@pytest.mark.parametrize("lang", ["km", "en", "zh"])
+@pytest.mark.parametrize("country", ["KH", "CN", "MM"])
+async def test_with_the_dialogue_down_the_floor_answers_for_the_place_named(sqlite_url, lang,
+                                                                           country):
+    dead = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
+    store = ContentStore(CONTENT_ROOT)
+    prayat = Prayat(store, dead, UserStore(make_engine(sqlite_url)), b"pepper", FloodGuard())
+    answer = await prayat.handle(Incoming(user="u", text=EMERGENCIES[lang][country]))
+    await dead.close()
+    reply = answer.replies[0]
+    assert reply["topic"] == "emergency" and answer.lang == lang
+    assert reply["text"] == for_place(store.library, "emergency", lang, country, MAX_FIRST)["text"]
+    assert_for(store.library, reply["text"], country, lang)
