@@ -13,8 +13,7 @@ from bot import AMOUNT_ENTITY
 from bot.checkers.amounts import Amount
 from bot.checkers.red_flags import checker_for
 from bot.checkers.screening import ANSWER_SLOTS
-from bot.content import for_place, render
-from bot.content.places import MAX_FIRST
+from bot.content import emergency_reply, for_place, render
 
 
 class ActionWelcome(ShowItem):
@@ -175,9 +174,10 @@ class ActionConfirmDelete(ShowItem):
 # When the model hesitates and emergency is one of its two best guesses at least this sure, the
 # person gets the emergency steps, not "I did not understand": a false alarm costs far less.
 def emergency(tracker: Tracker, lang: str) -> dict[str, Any]:
-    """The emergency steps with the contacts for where the person said they are (now or earlier),
-    at most MAX_FIRST of them; with no place known, the Cambodian numbers and "where are you?"."""
-    return for_place(content().library, "emergency", lang, tracker.get_slot("country"), MAX_FIRST)
+    """The emergency answer for where the person said they are (now or earlier) and for who is
+    writing (the person in danger, or a relative or friend)."""
+    return emergency_reply(content().library, lang, tracker.get_slot("country"),
+                           tracker.get_slot("about"))
 
 
 # Below the fallback threshold in config.yml (0.2), so that it applies when the model is unsure.

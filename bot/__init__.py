@@ -15,3 +15,4 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The entities nlu/components/entities.py adds to every message.
 PLACE_ENTITY = "place"
 AMOUNT_ENTITY = "amount"
+ABOUT_ENTITY = "about"  # who is in danger: bot/checkers/who.py

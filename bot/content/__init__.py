@@ -2,12 +2,12 @@
 
 from bot import PROJECT_ROOT
 from bot.content.library import Library, Problem, load_library
-from bot.content.render import Reply, for_place, render, voice
+from bot.content.render import Reply, emergency_reply, for_place, render, voice
 from bot.content.store import ContentError, ContentStore
 
 CONTENT_ROOT = PROJECT_ROOT / "content"
 
 __all__ = [
     "CONTENT_ROOT", "PROJECT_ROOT", "ContentError", "ContentStore", "Library", "Problem", "Reply",
-    "for_place", "load_library", "render", "voice",
+    "emergency_reply", "for_place", "load_library", "render", "voice",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 from bot.content.contacts import Contact
 from bot.content.items import listen_payload
 from bot.content.model import Library
+from bot.content.places import MAX_FIRST
 
 Reply = dict[str, Any]  # {"text", "topic", "content", "buttons", "image"}, and "voice" for audio
 
@@ -46,6 +47,19 @@ def for_place(lib: Library, item_id: str, lang: str, country: str | None,
     shown = list(dict.fromkeys([*place.contacts, *(c for c in item.contacts
                                                    if place.country in lib.contacts[c].serves)]))
     return render(lib, item_id, lang, shown[:limit])
+
+
+def emergency_reply(lib: Library, lang: str, country: str | None, about: str | None) -> Reply:
+    """The emergency answer for where the person in danger is and for who is writing: the steps
+    for the person in danger, or what a relative or friend can do from Cambodia (with the
+    Cambodian police first, as they call from there); a child brings the child helpline."""
+    if about not in ("other", "child") or "emergency.for_someone" not in lib.items[lang]:
+        return for_place(lib, "emergency", lang, country, MAX_FIRST)
+    place = lib.places.get(country or "")
+    first = ["kh_police", *(["kh_child_helpline"] if about == "child" else []),
+             *(place.contacts if place else ())]
+    shown = list(dict.fromkeys(c for c in first if c in lib.contacts))
+    return render(lib, "emergency.for_someone", lang, shown[:MAX_FIRST])
 
 
 def voice(lib: Library, item_id: str, lang: str) -> Reply:

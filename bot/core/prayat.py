@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot import LANGUAGES
 from bot.checkers.red_flags import AD_METADATA, looks_like_ad
-from bot.content import ContentStore, Library, Reply, for_place, render, voice
+from bot.checkers.who import about
+from bot.content import ContentStore, Library, Reply, emergency_reply, render, voice
 from bot.content.library import LISTEN
-from bot.content.places import MAX_FIRST
 from bot.core.flood import FloodGuard
 from bot.core.language import OTHER, UNKNOWN, Guess, guess, resolve
 from bot.core.safety import is_emergency
@@ -93,10 +93,13 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
-def _with_place(intent: str, place: str | None) -> str:
-    """`/emergency{"place":"MM"}`: the place goes to the dialogue as an entity (a code from
-    content/places.yml, never the words typed)."""
-    return intent + json.dumps({"place": place}, separators=(",", ":")) if place else intent
+def _emergency(place: str | None, who: str | None) -> str:
+    """`/emergency{"place":"MM","about":"other"}`: where and who go to the dialogue as entities
+    (codes from content/places.yml and bot/checkers/who.py, never the words typed)."""
+    # "self" is the default reading: it is not sent, so that "help me" from a relative who wrote
+    # about their sister before does not undo that.
+    entities = {k: v for k, v in (("place", place), ("about", who if who != "self" else None)) if v}
+    return EMERGENCY + json.dumps(entities, separators=(",", ":")) if entities else EMERGENCY
 
 
 @dataclass
@@ -110,6 +113,7 @@ class Act:
     emergency: bool = False
     ad: str | None = None  # a job ad to check
     place: str | None = None  # the place the message names (KH, MM, ...), for the safety floor
+    about: str | None = None  # who is in danger, if the message says (bot/checkers/who.py)
     here: str | None = None  # LISTEN_HERE, DELETE_CONFIRMED, a staff command or BAD_BUTTON
 
 
@@ -145,14 +149,16 @@ def understand(incoming: Incoming, library: Library) -> Act:
     emergency = is_emergency(text)
     named = library.place_in(text)
     place = named.country if named else None
+    who = about(text)
     if looks_like_ad(text, incoming.forwarded):
         # Checked, and explained in the person's language, not the ad's.
-        return Act(EMERGENCY if emergency else CHECK_AD, emergency=emergency, ad=text, place=place)
+        return Act(EMERGENCY if emergency else CHECK_AD, emergency=emergency, ad=text, place=place,
+                   about=who)
     # An emergency forces the intent: the emergency rule then wins over anything the model or an
     # open form would do. The place it names goes with it (the dialogue keeps it for later answers).
     if emergency:
-        return Act(_with_place(EMERGENCY, place), detected, emergency=True, place=place)
-    return Act(text, detected, place=place)
+        return Act(_emergency(place, who), detected, emergency=True, place=place, about=who)
+    return Act(text, detected, place=place, about=who)
 
 
 class Prayat:
@@ -243,7 +249,7 @@ class Prayat:
             replies = []
             if act.ad is not None and act.emergency:
                 # Safety first: the emergency answer, then the check of the ad it came with.
-                replies += await self.rasa.send(key, _with_place(EMERGENCY, act.place),
+                replies += await self.rasa.send(key, _emergency(act.place, act.about),
                                                 {"language": lang})
                 message = CHECK_AD
             metadata = {"language": lang} if act.ad is None else {"language": lang, AD_METADATA: act.ad}
@@ -259,8 +265,8 @@ class Prayat:
         return replies
 
     def _floor(self, act: Act, lang: str) -> Reply:
-        """The emergency answer from content alone, for the place the message names."""
-        return for_place(self.content.library, "emergency", lang, act.place, MAX_FIRST)
+        """The emergency answer from content alone, for the place and person the message names."""
+        return emergency_reply(self.content.library, lang, act.place, act.about)
 
     async def _count(self, key: str, lang: str, replies: list[Reply]) -> None:
         if self.users.first_today(key):

@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 from bot import AMOUNT_ENTITY
 from bot.checkers.red_flags import AD_METADATA
 from bot.checkers.screening import ANSWER_SLOTS, ANSWERS, WHO
+from bot.checkers.who import ABOUT
 from bot.storage import EVENTS_TABLE, scrub  # noqa: F401 - EVENTS_TABLE: the table this store writes
 
 ANSWER_INTENT = "screening_answer"
@@ -61,6 +62,8 @@ def _storable(name: str, value: Any) -> bool:
     if name == "screening_answers":
         return isinstance(value, dict) and all(
             isinstance(k, str) and _CODE.match(k) and v in ANSWERS for k, v in value.items())
+    if name == "about":
+        return value in ABOUT
     if name == "country":
         return isinstance(value, str) and bool(_CODE.match(value)) and value.isupper()
     return True

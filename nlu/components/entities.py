@@ -4,6 +4,9 @@
   names in content/places.yml. The value is the place's code (KH, CN, TH, MM, ...), which the
   dialogue keeps in the `country` slot to show the right hotlines. Editors add spellings to that
   file; the change applies without retraining (the list is reloaded when the file changes).
+- `about`: who is in danger ("self", "other" or "child": "my sister is held in Myawaddy"), read
+  by bot/checkers/who.py from nlu/who/relations.yml; the dialogue keeps it in the `about` slot, so
+  a relative gets guidance for helpers.
 - `amount`: pay as people write it ("1500$ a month", "月薪2万", "៤ លានរៀល"), read by
   bot/checkers/amounts.py, the same reader the job-ad checker uses. The value is a dict: number, currency
   (None when not said) and period. It is used for the turn it was said in and is never stored
@@ -27,8 +30,9 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import AMOUNT_ENTITY, PLACE_ENTITY
+from bot import ABOUT_ENTITY, AMOUNT_ENTITY, PLACE_ENTITY
 from bot.checkers.amounts import find_amounts
+from bot.checkers.who import about
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +70,11 @@ def find_entities(text: str, library: Any) -> list[dict[str, Any]]:
         entities.append({"entity": AMOUNT_ENTITY, "start": start, "end": end,
                          "value": {"value": amount.value, "currency": amount.currency,
                                    "period": amount.period},
+                         "confidence_entity": 1.0})
+    if (who := about(text)) in ("other", "child"):
+        # Said by the message as a whole, not by one word of it. "self" is the default reading
+        # and is not marked, so "help me" from a relative does not undo "my sister is held".
+        entities.append({"entity": ABOUT_ENTITY, "value": who, "start": 0, "end": len(text),
                          "confidence_entity": 1.0})
     return sorted(entities, key=lambda entity: entity["start"])
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from bot.content import CONTENT_ROOT, ContentStore, Library, for_place, render
+from bot.content import CONTENT_ROOT, ContentStore, Library, emergency_reply, for_place, render
 from bot.content.places import MAX_FIRST
 from bot.core.flood import FloodGuard
 from bot.core.prayat import Incoming, Prayat
@@ -138,3 +138,42 @@ async def test_with_the_dialogue_down_the_floor_answers_for_the_place_named(sqli
     assert reply["topic"] == "emergency" and answer.lang == lang
     assert reply["text"] == for_place(store.library, "emergency", lang, country, MAX_FIRST)["text"]
     assert_for(store.library, reply["text"], country, lang)
+
+
+@pytest.mark.stack
+@pytest.mark.parametrize(("lang", "relative", "victim", "country"), [
+    ("en", "my sister went to China to marry a man, now he beats her and she cannot leave",
+     "I went to China to marry a man, now he beats me and I cannot leave", "CN"),
+    ("km", "ប្អូនស្រីខ្ញុំត្រូវគេឃុំនៅមីយ៉ាន់ម៉ា គេមិនឱ្យចេញទេ ជួយផង",
+     "ខ្ញុំត្រូវគេឃុំនៅមីយ៉ាន់ម៉ា គេមិនឱ្យខ្ញុំចេញទេ ជួយផង", "MM"),
+    ("zh", "我朋友在西港的园区被关起来了，老板不让他走，怎么办",
+     "我在西港的园区被关起来了，老板不让我走，怎么办", "KH"),
+])
+async def test_a_relative_gets_what_a_helper_can_do_not_the_victims_steps(
+        telegram, content, lang, relative, victim, country):
+    lib = content.library
+    helper, person = next(_chat_ids), next(_chat_ids)
+    telegram.send_text(helper, relative, language_code=lang)
+    telegram.send_text(person, victim, language_code=lang)
+    for_helper = (await telegram.wait_for(helper, 1))[0]
+    for_person = (await telegram.wait_for(person, 1))[0]
+    assert shown(for_helper) == emergency_reply(lib, lang, country, "other")["text"]
+    assert shown(for_person) == emergency_reply(lib, lang, country, None)["text"]
+    assert shown(for_helper) != shown(for_person)
+    # The helper is in Cambodia: the Cambodian police come first, then the place's own contacts.
+    words = render(lib, "emergency.for_someone", lang, contacts=[])["text"]
+    assert shown(for_helper)[len(words):].lstrip().startswith("📞 117 ")
+
+
+async def test_with_the_dialogue_down_a_parent_gets_the_helpers_answer_and_the_child_line(
+        sqlite_url):
+    dead = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
+    store = ContentStore(CONTENT_ROOT)
+    prayat = Prayat(store, dead, UserStore(make_engine(sqlite_url)), b"pepper", FloodGuard())
+    answer = await prayat.handle(Incoming(
+        user="u", text="help, my daughter is locked in a compound in Myawaddy"))
+    await dead.close()
+    reply = answer.replies[0]
+    assert reply["content"] == ["emergency.for_someone"]
+    assert reply["text"] == emergency_reply(store.library, "en", "MM", "child")["text"]
+    assert "1280" in reply["text"] and reply["text"].index("117") < reply["text"].index("1280")
