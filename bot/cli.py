@@ -12,9 +12,14 @@ import sys
 from bot import private_logs
 from bot.settings import Settings
 
+# The verbs that handle people's messages: their log lines hold none of their words. The
+# maintainers' verbs (validate, train, eval, ...) read training data and keep Rasa's full messages.
+SERVING = {"run", "chat", "serve", "bench"}
 
-def _logging(verbose: bool, quiet: bool = False) -> None:
-    private_logs.install()
+
+def _logging(verbose: bool, quiet: bool = False, serving: bool = True) -> None:
+    if serving:
+        private_logs.install()
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
@@ -219,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)
     args = build_parser().parse_args(argv)
     quiet = getattr(args, "jsonl", False) or args.verb in ("content", "check-ad", "eval-ads", "cards")
-    _logging(args.verbose, quiet=quiet)
+    _logging(args.verbose, quiet=quiet, serving=args.verb in SERVING)
     return args.func(args)
 
 

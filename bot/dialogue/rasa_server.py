@@ -39,7 +39,8 @@ def validate(instance: Any, schema: dict, cls: Any = None, *args: Any, **kwargs:
 
 
 def main() -> None:
-    private_logs.install()
+    if sys.argv[1:2] == ["run"]:  # serving people; `rasa test` and the like keep full messages
+        private_logs.install()
     jsonschema.validate = validate
     from rasa.__main__ import main as rasa_main
 
