@@ -79,17 +79,26 @@ def card_ids(library: Library) -> list[str]:
     return [*outreach.cards, *(f"hotline.{place}" for place in outreach.hotline_cards)]
 
 
+CARD_NUMBERS = 3  # numbers on one hotline card, so that they can be read from the back of a room
+
+
 def words_of(library: Library, card_id: str, lang: str) -> tuple[str, str]:
     """(title, body) as drawn on the card."""
     texts = library.card_texts[lang]
     title = str(texts[card_id]["title"]).strip()
     if not card_id.startswith("hotline."):
         return title, str(texts[card_id]["text"]).strip()
-    item = library.items[lang][library.outreach.hotline_cards[card_id.split(".", 1)[1]]]
-    contacts = [library.contacts[c] for c in item.contacts]
-    # A card is for calling: the numbers, each with when it was checked. Where no number is
-    # known (other countries), the organisations and their websites.
-    callable_ = [c for c in contacts if c.numbers]
+    code = card_id.split(".", 1)[1]
+    item = library.items[lang][library.outreach.hotline_cards[code]]
+    # The contacts for that place, as the chat gives them (its own first, none that cannot help
+    # there); the "abroad" card is for any other country.
+    place = library.places.get(code) or library.places.get("OTHER")
+    ids = [*place.contacts, *item.contacts] if place else list(item.contacts)
+    contacts = [library.contacts[c] for c in dict.fromkeys(ids)
+                if not place or place.country in library.contacts[c].serves]
+    # A card is for calling: the numbers (as many as fit), each with when it was checked. Where no
+    # number is known (other countries), the organisations and their websites.
+    callable_ = [c for c in contacts if c.numbers][:CARD_NUMBERS]
     labels = library.labels[lang]
     lines = []
     for contact in callable_ or contacts:
