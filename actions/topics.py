@@ -23,7 +23,35 @@ class ActionWelcome(ShowItem):
         return "action_welcome"
 
 
-class ActionGreet(ShowItem):
+def only_a_place(tracker: Tracker) -> str | None:
+    """The place, when a short message names one and says little else ("Poipet", "人在曼谷",
+    "knhom nov poipet"): most often the answer to "where are you?", so it gets that place's
+    numbers rather than a greeting or "I did not understand"."""
+    message = tracker.latest_message or {}
+    places = [e.get("value") for e in message.get("entities") or [] if e.get("entity") == "place"]
+    words = (message.get("text") or "").split()
+    short = len(words) <= 4 and len(message.get("text") or "") <= 40
+    return places[0] if places and short else None
+
+
+class PlaceAware(ShowItem):
+    """Shows its item, unless the message is only a place: then that place's hotlines."""
+
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
+        country = only_a_place(tracker)
+        place = content().library.places.get(country or "")
+        if place is None:
+            return super().choose(tracker, lang)
+        return place.hotlines, [SlotSet("country", place.country)]
+
+    def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
+        country = only_a_place(tracker)
+        if country and item == content().library.places[country].hotlines:
+            return for_place(content().library, item, lang, country)
+        return super().reply(tracker, item, lang)
+
+
+class ActionGreet(PlaceAware):
     item = "welcome.greet"
 
     def name(self) -> str:
@@ -184,7 +212,7 @@ def emergency(tracker: Tracker, lang: str) -> dict[str, Any]:
 EMERGENCY_DOUBT = 0.15
 
 
-class ActionFallback(ShowItem):
+class ActionFallback(PlaceAware):
     """Not understood, or out of scope: what Prayat can do, with the menu. But a message the model
     half reads as an emergency ("I am in Poipet…" sits between "I am held in…" and "which number
     in…") gets the emergency steps, which carry the numbers too."""
@@ -200,7 +228,7 @@ class ActionFallback(ShowItem):
         if any(r.get("name") == "emergency" and (r.get("confidence") or 0) >= EMERGENCY_DOUBT
                for r in ranking[:2]):
             return "emergency", []
-        return self.item, []
+        return super().choose(tracker, lang)
 
     def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
         return emergency(tracker, lang) if item == "emergency" else super().reply(tracker, item, lang)

@@ -177,3 +177,24 @@ async def test_with_the_dialogue_down_a_parent_gets_the_helpers_answer_and_the_c
     assert reply["content"] == ["emergency.for_someone"]
     assert reply["text"] == emergency_reply(store.library, "en", "MM", "child")["text"]
     assert "1280" in reply["text"] and reply["text"].index("117") < reply["text"].index("1280")
+
+
+@pytest.mark.stack
+@pytest.mark.parametrize(("lang", "typed", "country"), [
+    ("en", "Poipet", "KH"),
+    ("zh", "人在曼谷", "TH"),
+    ("km", "knhom nov poipet", "KH"),
+    ("km", "ខ្ញុំនៅមីយ៉ាន់ម៉ា", "MM"),
+])
+async def test_a_place_typed_on_its_own_gets_that_places_numbers(telegram, content, lang, typed,
+                                                                 country):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code=lang)
+    await telegram.wait_for(chat, 1)
+    telegram.send_text(chat, typed, language_code=lang)
+    reply = (await telegram.wait_for(chat, 2))[1]
+    lib = content.library
+    # That place's numbers: its hotlines, or (where the model half reads "I am in ..." as an
+    # emergency, which it is trained to do rather than miss one) the emergency steps for it.
+    assert shown(reply) in (for_place(lib, lib.places[country].hotlines, lang, country)["text"],
+                            emergency_reply(lib, lang, country, None)["text"])
