@@ -222,7 +222,8 @@ class ActionScreeningResult(Action):
 
         # The contacts for where the person (or the relative they asked about) is.
         place = library.places.get(tracker.get_slot("country") or "") or library.places["OTHER"]
-        contacts = for_place(library, place.hotlines, lang, place.country)
+        contacts = for_place(library, place.hotlines, lang, place.country,
+                             nationality=tracker.get_slot("nationality"))
         calling = render(library, "screening.calling", lang)
         contacts["text"] += "\n\n" + calling["text"]
         contacts["content"] += calling["content"]

@@ -47,7 +47,8 @@ class PlaceAware(ShowItem):
     def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
         country = only_a_place(tracker)
         if country and item == content().library.places[country].hotlines:
-            return for_place(content().library, item, lang, country)
+            return for_place(content().library, item, lang, country,
+                             nationality=tracker.get_slot("nationality"))
         return super().reply(tracker, item, lang)
 
 
@@ -145,7 +146,8 @@ class ActionHotlines(ShowItem):
         return place.hotlines, [SlotSet("country", place.country)]
 
     def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
-        return for_place(content().library, item, lang, tracker.get_slot("country"))
+        return for_place(content().library, item, lang, tracker.get_slot("country"),
+                         nationality=tracker.get_slot("nationality"))
 
 
 class ActionEmergency(ShowItem):
@@ -205,7 +207,7 @@ def emergency(tracker: Tracker, lang: str) -> dict[str, Any]:
     """The emergency answer for where the person said they are (now or earlier) and for who is
     writing (the person in danger, or a relative or friend)."""
     return emergency_reply(content().library, lang, tracker.get_slot("country"),
-                           tracker.get_slot("about"))
+                           tracker.get_slot("about"), tracker.get_slot("nationality"))
 
 
 # Below the fallback threshold in config.yml (0.2), so that it applies when the model is unsure.

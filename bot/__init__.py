@@ -16,3 +16,4 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PLACE_ENTITY = "place"
 AMOUNT_ENTITY = "amount"
 ABOUT_ENTITY = "about"  # who is in danger: bot/checkers/who.py
+NATIONALITY_ENTITY = "nationality"  # where the writer is from, if they say: bot/checkers/who.py

@@ -17,6 +17,7 @@ import yaml
 from bot import PROJECT_ROOT
 
 RELATIONS = PROJECT_ROOT / "nlu" / "who" / "relations.yml"
+NATIONALITIES = PROJECT_ROOT / "nlu" / "who" / "nationality.yml"
 ABOUT = ("self", "other", "child")  # the values of the `about` entity and slot
 
 
@@ -29,9 +30,37 @@ def _patterns(path: Path = RELATIONS) -> dict[str, re.Pattern[str]]:
             words[kind] += [str(w).casefold() for w in lists.get(kind) or []]
     # Latin words match as whole words; Khmer and Chinese ones anywhere (they are written
     # without spaces).
-    return {kind: re.compile("|".join(
-        rf"(?<![\w']){re.escape(w)}(?!\w)" if w.isascii() else re.escape(w)
-        for w in sorted(ws, key=len, reverse=True))) for kind, ws in words.items()}
+    return {kind: re.compile("|".join(_phrase(w) for w in sorted(ws, key=len, reverse=True)))
+            for kind, ws in words.items()}
+
+
+def _phrase(w: str) -> str:
+    # Latin words match as whole words; Khmer and Chinese ones anywhere (no spaces there).
+    return rf"(?<![\w']){re.escape(w)}(?!\w)" if w.isascii() else re.escape(w)
+
+
+@lru_cache(maxsize=4)
+def _nationalities(path: Path = NATIONALITIES) -> list[tuple[str, re.Pattern[str]]]:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    return [(str(code), re.compile("|".join(_phrase(str(w).casefold()) for w in words)))
+            for code, words in data.items() if words]
+
+
+def nationality(text: str) -> str | None:
+    """The writer's country when they say it ("我是中国人" → "CN"), else None."""
+    folded = text.casefold().replace("’", "'")
+    return next((code for code, pattern in _nationalities() if pattern.search(folded)), None)
+
+
+def without_nationality(text: str) -> str:
+    """The text with "我是中国人" or "I am from the Philippines" blanked (same length, so places
+    found in it keep their positions): a nationality names no place where the person is."""
+    folded = text.casefold().replace("’", "'")
+    spans = [m.span() for _, pattern in _nationalities() for m in pattern.finditer(folded)]
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars) if len(chars) == len(text) else text
 
 
 def about(text: str) -> str | None:

@@ -18,7 +18,7 @@ REQUIRED_LABELS = {
     "not_checked", "languages",
     "lang.km", "lang.en", "lang.zh", "website",
     "summary.participants", "summary.questions", "summary.missed", "summary.missed_line",
-    "summary.language", "listen",
+    "summary.language", "listen", "no_embassy",
 }
 LABEL_PLACEHOLDERS = {"checked": {"date"}, "languages": {"languages"}, "website": {"website"},
                       "summary.participants": {"count"}, "summary.questions": {"count"},

@@ -21,6 +21,13 @@ class Place:
     hotlines: str  # the item with this place's numbers
     names: tuple[str, ...]  # lower-cased spellings, in any script
     contacts: tuple[str, ...] = ()  # first in the emergency and hotlines answers for this place
+    # Before those, for someone who says they are from another country: that country's own lines
+    # (a Chinese citizen in Cambodia: China's consular protection).
+    nationals: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def for_nationals(self, nationality: str | None) -> tuple[str, ...] | None:
+        """The lines for people of that nationality here; None if the content has none."""
+        return dict(self.nationals).get(nationality or "")
 
 
 MAX_FIRST = 4
@@ -63,5 +70,13 @@ def load_places(ctx: Loading, path: Path, items: dict[str, dict[str, Item]],
             ctx.problem(path, line, f"{code}: {', '.join(elsewhere)} cannot help there (add {code} to "
                         "its `serves` in contacts.yml if it can)")
             continue
-        places[code] = Place(code, hotlines, names, tuple(first))
+        nationals = entry.get("nationals") or {}
+        if not isinstance(nationals, dict) or any(
+                not isinstance(ids, list) or any(c not in contacts or code not in contacts[c].serves
+                                                 for c in ids) for ids in nationals.values()):
+            ctx.problem(path, line, f"{code}: `nationals` maps a country code to contact ids that "
+                        f"serve {code}")
+            continue
+        places[code] = Place(code, hotlines, names, tuple(first),
+                             tuple((str(n), tuple(ids)) for n, ids in nationals.items()))
     return places

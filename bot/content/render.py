@@ -36,25 +36,34 @@ def render(lib: Library, item_id: str, lang: str, contacts: Sequence[str] | None
 
 
 def for_place(lib: Library, item_id: str, lang: str, country: str | None,
-              limit: int | None = None) -> Reply:
-    """An answer with contacts, for where the person is: the place's own first contacts
-    (content/places.yml), then those of the item that can help there; none that cannot (no
-    Chinese police for someone in Poipet). With no place known, the item as it is."""
+              limit: int | None = None, nationality: str | None = None) -> Reply:
+    """An answer with contacts, for where the person is: the lines for their nationality there,
+    if they said it, then the place's own first contacts (content/places.yml), then those of the
+    item that can help there; none that cannot (no Chinese police for someone in Poipet). A
+    nationality with no line of its own there is told so. With no place known, the item as it is."""
     place = lib.places.get(country or "")
     if place is None:
         return render(lib, item_id, lang)
     item = lib.items[lang][item_id]
-    shown = list(dict.fromkeys([*place.contacts, *(c for c in item.contacts
-                                                   if place.country in lib.contacts[c].serves)]))
-    return render(lib, item_id, lang, shown[:limit])
+    foreign = nationality not in (None, place.country)
+    own = place.for_nationals(nationality) if foreign else ()
+    shown = list(dict.fromkeys([*(own or ()), *place.contacts, *(
+        c for c in item.contacts if place.country in lib.contacts[c].serves)]))
+    reply = render(lib, item_id, lang, shown[:limit])
+    if foreign and own is None:
+        # The honest line goes between the text and the contacts.
+        words = render(lib, item_id, lang, contacts=[])["text"]
+        reply["text"] = f"{words}\n\n{lib.labels[lang]['no_embassy']}{reply['text'][len(words):]}"
+    return reply
 
 
-def emergency_reply(lib: Library, lang: str, country: str | None, about: str | None) -> Reply:
+def emergency_reply(lib: Library, lang: str, country: str | None, about: str | None,
+                    nationality: str | None = None) -> Reply:
     """The emergency answer for where the person in danger is and for who is writing: the steps
     for the person in danger, or what a relative or friend can do from Cambodia (with the
     Cambodian police first, as they call from there); a child brings the child helpline."""
     if about not in ("other", "child") or "emergency.for_someone" not in lib.items[lang]:
-        return for_place(lib, "emergency", lang, country, MAX_FIRST)
+        return for_place(lib, "emergency", lang, country, MAX_FIRST, nationality)
     place = lib.places.get(country or "")
     first = ["kh_police", *(["kh_child_helpline"] if about == "child" else []),
              *(place.contacts if place else ())]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import LANGUAGES
 from bot.checkers.red_flags import AD_METADATA, looks_like_ad
-from bot.checkers.who import about
+from bot.checkers.who import about, nationality, without_nationality
 from bot.content import ContentStore, Library, Reply, emergency_reply, render, voice
 from bot.content.library import LISTEN
 from bot.core.flood import FloodGuard
@@ -93,12 +93,13 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
-def _emergency(place: str | None, who: str | None) -> str:
-    """`/emergency{"place":"MM","about":"other"}`: where and who go to the dialogue as entities
-    (codes from content/places.yml and bot/checkers/who.py, never the words typed)."""
+def _emergency(place: str | None, who: str | None, origin: str | None) -> str:
+    """`/emergency{"place":"MM","about":"other"}`: where, who and from where go to the dialogue
+    as entities (codes from content/places.yml and bot/checkers/who.py, never the words typed)."""
     # "self" is the default reading: it is not sent, so that "help me" from a relative who wrote
     # about their sister before does not undo that.
-    entities = {k: v for k, v in (("place", place), ("about", who if who != "self" else None)) if v}
+    entities = {k: v for k, v in (("place", place), ("about", who if who != "self" else None),
+                                  ("nationality", origin)) if v}
     return EMERGENCY + json.dumps(entities, separators=(",", ":")) if entities else EMERGENCY
 
 
@@ -114,6 +115,7 @@ class Act:
     ad: str | None = None  # a job ad to check
     place: str | None = None  # the place the message names (KH, MM, ...), for the safety floor
     about: str | None = None  # who is in danger, if the message says (bot/checkers/who.py)
+    nationality: str | None = None  # where the writer is from, if they say (the same module)
     here: str | None = None  # LISTEN_HERE, DELETE_CONFIRMED, a staff command or BAD_BUTTON
 
 
@@ -147,18 +149,20 @@ def understand(incoming: Incoming, library: Library) -> Act:
         # answered in the person's own language if it is known.
         detected = Guess(detected.language, False)
     emergency = is_emergency(text)
-    named = library.place_in(text)
+    named = library.place_in(without_nationality(text))
     place = named.country if named else None
     who = about(text)
+    origin = nationality(text)
     if looks_like_ad(text, incoming.forwarded):
         # Checked, and explained in the person's language, not the ad's.
         return Act(EMERGENCY if emergency else CHECK_AD, emergency=emergency, ad=text, place=place,
-                   about=who)
+                   about=who, nationality=origin)
     # An emergency forces the intent: the emergency rule then wins over anything the model or an
     # open form would do. The place it names goes with it (the dialogue keeps it for later answers).
     if emergency:
-        return Act(_emergency(place, who), detected, emergency=True, place=place, about=who)
-    return Act(text, detected, place=place, about=who)
+        return Act(_emergency(place, who, origin), detected, emergency=True, place=place,
+                   about=who, nationality=origin)
+    return Act(text, detected, place=place, about=who, nationality=origin)
 
 
 class Prayat:
@@ -249,8 +253,8 @@ class Prayat:
             replies = []
             if act.ad is not None and act.emergency:
                 # Safety first: the emergency answer, then the check of the ad it came with.
-                replies += await self.rasa.send(key, _emergency(act.place, act.about),
-                                                {"language": lang})
+                replies += await self.rasa.send(
+                    key, _emergency(act.place, act.about, act.nationality), {"language": lang})
                 message = CHECK_AD
             metadata = {"language": lang} if act.ad is None else {"language": lang, AD_METADATA: act.ad}
             replies += await self.rasa.send(key, message, metadata)
@@ -266,7 +270,7 @@ class Prayat:
 
     def _floor(self, act: Act, lang: str) -> Reply:
         """The emergency answer from content alone, for the place and person the message names."""
-        return emergency_reply(self.content.library, lang, act.place, act.about)
+        return emergency_reply(self.content.library, lang, act.place, act.about, act.nationality)
 
     async def _count(self, key: str, lang: str, replies: list[Reply]) -> None:
         if self.users.first_today(key):

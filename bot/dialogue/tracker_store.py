@@ -64,7 +64,7 @@ def _storable(name: str, value: Any) -> bool:
             isinstance(k, str) and _CODE.match(k) and v in ANSWERS for k, v in value.items())
     if name == "about":
         return value in ABOUT
-    if name == "country":
+    if name in ("country", "nationality"):
         return isinstance(value, str) and bool(_CODE.match(value)) and value.isupper()
     return True
 

@@ -7,6 +7,8 @@
 - `about`: who is in danger ("self", "other" or "child": "my sister is held in Myawaddy"), read
   by bot/checkers/who.py from nlu/who/relations.yml; the dialogue keeps it in the `about` slot, so
   a relative gets guidance for helpers.
+- `nationality`: where the writer is from, when they say it ("我是中国人" → CN), from
+  nlu/who/nationality.yml: their own country's line comes first (content/places.yml).
 - `amount`: pay as people write it ("1500$ a month", "月薪2万", "៤ លានរៀល"), read by
   bot/checkers/amounts.py, the same reader the job-ad checker uses. The value is a dict: number, currency
   (None when not said) and period. It is used for the turn it was said in and is never stored
@@ -30,9 +32,9 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import ABOUT_ENTITY, AMOUNT_ENTITY, PLACE_ENTITY
+from bot import ABOUT_ENTITY, AMOUNT_ENTITY, NATIONALITY_ENTITY, PLACE_ENTITY
 from bot.checkers.amounts import find_amounts
-from bot.checkers.who import about
+from bot.checkers.who import about, nationality, without_nationality
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ def find_entities(text: str, library: Any) -> list[dict[str, Any]]:
     """The place and amount entities in a message, in Rasa's entity format."""
     entities: list[dict[str, Any]] = []
     if library is not None:
-        for start, end, place in library.places_in(text):
+        for start, end, place in library.places_in(without_nationality(text)):
             entities.append({"entity": PLACE_ENTITY, "value": place.country, "start": start, "end": end,
                              "confidence_entity": 1.0})
     for amount in find_amounts(text):
@@ -76,6 +78,9 @@ def find_entities(text: str, library: Any) -> list[dict[str, Any]]:
         # and is not marked, so "help me" from a relative does not undo "my sister is held".
         entities.append({"entity": ABOUT_ENTITY, "value": who, "start": 0, "end": len(text),
                          "confidence_entity": 1.0})
+    if (country := nationality(text)) is not None:
+        entities.append({"entity": NATIONALITY_ENTITY, "value": country, "start": 0,
+                         "end": len(text), "confidence_entity": 1.0})
     return sorted(entities, key=lambda entity: entity["start"])
 
 

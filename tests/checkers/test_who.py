@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.checkers.who import about
+from bot.checkers.who import about, nationality
 
 
 @pytest.mark.parametrize(("message", "who"), [
@@ -31,3 +31,15 @@ def test_who_is_in_danger(message, who):
 def test_latin_words_match_whole_words_only():
     assert about("mysister") is None
     assert about("My Sister’s boss took her phone") == "other"
+
+
+@pytest.mark.parametrize(("message", "country"), [
+    ("我是中国人，我在西港的园区被关起来了", "CN"),
+    ("I am from the Philippines, they locked me in a compound", "PH"),
+    ("ខ្ញុំជាខ្មែរ ឥឡូវនៅថៃ", "KH"),
+    ("I'm Chinese and my boss took my passport", "CN"),
+    ("my Chinese boss took my passport", None),  # says nothing about the writer
+    ("我在中国", None),  # where, not from where
+])
+def test_where_the_writer_is_from(message, country):
+    assert nationality(message) == country

@@ -198,3 +198,46 @@ async def test_a_place_typed_on_its_own_gets_that_places_numbers(telegram, conte
     # emergency, which it is trained to do rather than miss one) the emergency steps for it.
     assert shown(reply) in (for_place(lib, lib.places[country].hotlines, lang, country)["text"],
                             emergency_reply(lib, lang, country, None)["text"])
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("我是中国人，我在西港的园区被关起来了，救命", "zh"),
+    ("help, I'm Chinese and they locked me in a compound in Sihanoukville", "en"),
+])
+async def test_a_chinese_citizen_in_cambodia_gets_chinas_consular_line_first(sqlite_url, text,
+                                                                              lang):
+    dead = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
+    store = ContentStore(CONTENT_ROOT)
+    prayat = Prayat(store, dead, UserStore(make_engine(sqlite_url)), b"pepper", FloodGuard())
+    reply = (await prayat.handle(Incoming(user="u", text=text))).replies[0]
+    await dead.close()
+    lib = store.library
+    assert reply["text"] == emergency_reply(lib, lang, "KH", None, "CN")["text"]
+    words = render(lib, "emergency", lang, contacts=[])["text"]
+    assert reply["text"][len(words):].lstrip().startswith("📞 +86-10-12308 ")
+    assert "110" not in reply["text"][len(words):]  # China's police cannot help in Cambodia
+
+
+async def test_a_nationality_with_no_line_here_is_told_so(sqlite_url):
+    dead = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
+    store = ContentStore(CONTENT_ROOT)
+    prayat = Prayat(store, dead, UserStore(make_engine(sqlite_url)), b"pepper", FloodGuard())
+    reply = (await prayat.handle(Incoming(
+        user="u", text="help, I am from the Philippines, they locked me in a compound in Poipet"
+    ))).replies[0]
+    await dead.close()
+    assert store.library.labels["en"]["no_embassy"] in reply["text"]
+    assert_for(store.library, reply["text"].replace(store.library.labels["en"]["no_embassy"], ""),
+               "KH", "en")
+
+
+@pytest.mark.stack
+async def test_a_nationality_said_earlier_is_used_by_the_hotlines(telegram, content):
+    chat = next(_chat_ids)
+    telegram.send_text(chat, "/start", language_code="zh")
+    await telegram.wait_for(chat, 1)
+    telegram.send_text(chat, "我是中国人，现在在金边，有什么电话可以打？", language_code="zh")
+    reply = (await telegram.wait_for(chat, 2))[1]
+    assert shown(reply) == for_place(content.library, "hotlines.kh", "zh", "KH",
+                                     nationality="CN")["text"]
+    assert "+86-10-12308" in shown(reply)
