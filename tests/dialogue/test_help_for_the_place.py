@@ -66,6 +66,15 @@ def assert_for(lib: Library, text: str, country: str, lang: str, item: str = "em
     assert wrong == [], (country, wrong)
 
 
+@pytest.fixture
+async def floor(sqlite_url):
+    """The core with the dialogue down: every answer comes from the safety floor."""
+    dead = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
+    yield Prayat(ContentStore(CONTENT_ROOT), dead, UserStore(make_engine(sqlite_url)), b"pepper",
+                 FloodGuard())
+    await dead.close()
+
+
 def test_every_place_lists_only_contacts_that_serve_it():
     lib = ContentStore(CONTENT_ROOT).library
     assert set(lib.places) >= {"KH", "CN", "TH", "MM", "LA", "VN", "MY"}
@@ -127,13 +136,10 @@ async def test_pressing_where_you_are_gives_that_places_numbers_and_remembers_it
 
 @pytest.mark.parametrize("lang", ["km", "en", "zh"])
 @pytest.mark.parametrize("country", ["KH", "CN", "MM"])
-async def test_with_the_dialogue_down_the_floor_answers_for_the_place_named(sqlite_url, lang,
+async def test_with_the_dialogue_down_the_floor_answers_for_the_place_named(floor, lang,
                                                                            country):
-    dead = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
-    store = ContentStore(CONTENT_ROOT)
-    prayat = Prayat(store, dead, UserStore(make_engine(sqlite_url)), b"pepper", FloodGuard())
+    prayat, store = floor, floor.content
     answer = await prayat.handle(Incoming(user="u", text=EMERGENCIES[lang][country]))
-    await dead.close()
     reply = answer.replies[0]
     assert reply["topic"] == "emergency" and answer.lang == lang
     assert reply["text"] == for_place(store.library, "emergency", lang, country, MAX_FIRST)["text"]
@@ -166,13 +172,10 @@ async def test_a_relative_gets_what_a_helper_can_do_not_the_victims_steps(
 
 
 async def test_with_the_dialogue_down_a_parent_gets_the_helpers_answer_and_the_child_line(
-        sqlite_url):
-    dead = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
-    store = ContentStore(CONTENT_ROOT)
-    prayat = Prayat(store, dead, UserStore(make_engine(sqlite_url)), b"pepper", FloodGuard())
+        floor):
+    prayat, store = floor, floor.content
     answer = await prayat.handle(Incoming(
         user="u", text="help, my daughter is locked in a compound in Myawaddy"))
-    await dead.close()
     reply = answer.replies[0]
     assert reply["content"] == ["emergency.for_someone"]
     assert reply["text"] == emergency_reply(store.library, "en", "MM", "child")["text"]
@@ -204,13 +207,10 @@ async def test_a_place_typed_on_its_own_gets_that_places_numbers(telegram, conte
     ("我是中国人，我在西港的园区被关起来了，救命", "zh"),
     ("help, I'm Chinese and they locked me in a compound in Sihanoukville", "en"),
 ])
-async def test_a_chinese_citizen_in_cambodia_gets_chinas_consular_line_first(sqlite_url, text,
+async def test_a_chinese_citizen_in_cambodia_gets_chinas_consular_line_first(floor, text,
                                                                               lang):
-    dead = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
-    store = ContentStore(CONTENT_ROOT)
-    prayat = Prayat(store, dead, UserStore(make_engine(sqlite_url)), b"pepper", FloodGuard())
+    prayat, store = floor, floor.content
     reply = (await prayat.handle(Incoming(user="u", text=text))).replies[0]
-    await dead.close()
     lib = store.library
     assert reply["text"] == emergency_reply(lib, lang, "KH", None, "CN")["text"]
     words = render(lib, "emergency", lang, contacts=[])["text"]
@@ -218,14 +218,11 @@ async def test_a_chinese_citizen_in_cambodia_gets_chinas_consular_line_first(sql
     assert "110" not in reply["text"][len(words):]  # China's police cannot help in Cambodia
 
 
-async def test_a_nationality_with_no_line_here_is_told_so(sqlite_url):
-    dead = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
-    store = ContentStore(CONTENT_ROOT)
-    prayat = Prayat(store, dead, UserStore(make_engine(sqlite_url)), b"pepper", FloodGuard())
+async def test_a_nationality_with_no_line_here_is_told_so(floor):
+    prayat, store = floor, floor.content
     reply = (await prayat.handle(Incoming(
         user="u", text="help, I am from the Philippines, they locked me in a compound in Poipet"
     ))).replies[0]
-    await dead.close()
     assert store.library.labels["en"]["no_embassy"] in reply["text"]
     assert_for(store.library, reply["text"].replace(store.library.labels["en"]["no_embassy"], ""),
                "KH", "en")
