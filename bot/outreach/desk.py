@@ -161,7 +161,10 @@ class OutreachDesk:
             return
         lang = await self._language(update, (context.args or [None])[0])
         if user.id not in self.staff_ids:
-            await self._say(context, chat.id, "admin.refused", lang, buttons=[])
+            # In a group the bot answers only the outreach worker: a refusal there would be a
+            # message to everyone.
+            if chat.type == "private":
+                await self._say(context, chat.id, "admin.refused", lang, buttons=[])
             return
         if chat.type == "private":
             await self._say(context, chat.id, "outreach.session_in_groups", lang)
@@ -175,8 +178,14 @@ class OutreachDesk:
         if data == "/quiz":
             await self.on_quiz(update, context)
             return
-        session = self.sessions.get(update.effective_chat.id) if update.effective_chat else None
+        chat = update.effective_chat
+        session = self.sessions.get(chat.id) if chat else None
         await query.answer()
+        if session is None and chat is not None and chat.type == "private":
+            # A forged or stale session button in a private chat: say it is old, as for any button.
+            lang = await self._language(update, None)
+            await self._say(context, chat.id, "fallback.bad_button", lang)
+            return
         if session is None or update.effective_user is None or \
                 update.effective_user.id != session.worker:
             return  # only the worker running the session moves it on

@@ -109,12 +109,21 @@ async def test_a_community_session_from_start_to_the_summary(telegram):
 
 
 async def test_session_is_refused_to_someone_not_listed(telegram):
+    # In the group: nothing, for everyone to see (red team row 6); in a private chat: the refusal.
     telegram.send_group_text(GROUP, ALICE, "/session", language_code="km")
-    [refused] = await telegram.wait_for(GROUP, 1)
-    assert refused.text == item_text("admin.refused", "km")
     telegram.press_group_button(GROUP, ALICE, '/session_area{"area":"KH"}')
     with pytest.raises(AssertionError):
-        await telegram.wait_for(GROUP, 2, timeout=2)
+        await telegram.wait_for(GROUP, 1, timeout=2)
+    telegram.send_text(ALICE, "/session", language_code="km")
+    [refused] = await telegram.wait_for(ALICE, 1)
+    assert refused.text == item_text("admin.refused", "km")
+
+
+async def test_a_stale_or_forged_session_button_in_a_private_chat_is_called_old(telegram):
+    for count, data in enumerate(["/session_next", "/quiz_forged"], start=1):
+        telegram.press_button(ALICE, data, language_code="en")
+        reply = (await telegram.wait_for(ALICE, count))[-1]
+        assert reply.text == item_text("fallback.bad_button", "en")
 
 
 @pytest.mark.parametrize("lang", ["km", "zh"])
