@@ -42,6 +42,7 @@ class Contact:
     # unless content/contacts.yml says more (`serves: [KH, TH, MM]` for an NGO that takes cases
     # from there). A contact is never shown to someone in a place it does not serve.
     serves: tuple[str, ...] = ()
+    children: bool = False  # a line for children: shown when a child is in danger
 
 
 def load_contacts(ctx: Loading, path: Path) -> dict[str, Contact]:
@@ -120,7 +121,7 @@ def parse_contact(ctx: Loading, path: Path, cid: str, entry: LineDict, line: int
         calls=bool(entry.get("calls", True)),
         hours=hours, cost=cost, no_credit_needed=bool(entry.get("no_credit_needed")),
         languages=tuple(languages), source=source, verified_on=verified, status=status,
-        serves=tuple(serves),
+        serves=tuple(serves), children=bool(entry.get("children")),
     )
 
 

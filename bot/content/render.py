@@ -60,15 +60,16 @@ def for_place(lib: Library, item_id: str, lang: str, country: str | None,
 def emergency_reply(lib: Library, lang: str, country: str | None, about: str | None,
                     nationality: str | None = None) -> Reply:
     """The emergency answer for where the person in danger is and for who is writing: the steps
-    for the person in danger, or what a relative or friend can do from Cambodia (with the
-    Cambodian police first, as they call from there); a child brings the child helpline."""
-    if about not in ("other", "child") or "emergency.for_someone" not in lib.items[lang]:
+    for the person in danger, or what a relative or friend can do from where they write (the
+    item's own contacts first: they call from Cambodia), then the place's; a child brings the
+    lines for children (`children: true` in contacts.yml)."""
+    helper = lib.items[lang].get("emergency.for_someone")
+    if about not in ("other", "child") or helper is None:
         return for_place(lib, "emergency", lang, country, MAX_FIRST, nationality)
     place = lib.places.get(country or "")
-    first = ["kh_police", *(["kh_child_helpline"] if about == "child" else []),
-             *(place.contacts if place else ())]
-    shown = list(dict.fromkeys(c for c in first if c in lib.contacts))
-    return render(lib, "emergency.for_someone", lang, shown[:MAX_FIRST])
+    children = [c.id for c in lib.contacts.values() if c.children] if about == "child" else []
+    shown = list(dict.fromkeys([*helper.contacts, *children, *(place.contacts if place else ())]))
+    return render(lib, helper.id, lang, shown[:MAX_FIRST])
 
 
 def voice(lib: Library, item_id: str, lang: str) -> Reply:
