@@ -61,6 +61,15 @@ BAD_BUTTON = "bad_button"  # an old button from an earlier version, or forged ca
 _SET_LANGUAGE = re.compile(r'^/set_language\{"language":\s*"(km|en|zh)"\}$')
 _COMMAND = re.compile(r"^(/[A-Za-z_]+)(?:@\w+)?\s*$")
 _LEADING_SLASHES = re.compile(r"^[\s/]+")
+# The person's own words before a pasted ad: "Can you check this ad? …", "帮我看看这个招聘：…",
+# "ជួយមើលផ្សាយនេះផង៖ …",
+# a first line; and a question after it ("… is it real?").
+_BEFORE_AD = re.compile(r"^\s*([^\n:：៖?？]{2,80}[:：៖?？]?)(?:[:：៖?？]|\n)")
+_AFTER_AD = re.compile(r"\n\s*([^\n]{2,80}[?？])\s*$")
+# What makes those words a request to the bot rather than the ad's own heading ("招聘：", "URGENT:").
+_ASKING = re.compile(r"[?？]|\b(?:check|look|real|scam|fake|legit|safe|help|can you|could you|"
+                     r"please|what do you think)\b|帮|看看|是不是|真的|靠谱|骗|可信|ជួយ|មើល|ពិត|បោក",
+                     re.IGNORECASE)
 
 
 @dataclass
@@ -101,6 +110,21 @@ def _emergency(place: str | None, who: str | None, origin: str | None) -> str:
     entities = {k: v for k, v in (("place", place), ("about", who if who != "self" else None),
                                   ("nationality", origin)) if v}
     return EMERGENCY + json.dumps(entities, separators=(",", ":")) if entities else EMERGENCY
+
+
+def ad_language(text: str, forwarded: bool) -> Guess:
+    """The language to answer a message with an ad in: the person's own words around it decide
+    ("Can you check this ad? 高薪诚聘…" is English); with none, the ad's language is only a guess,
+    used for someone the bot knows nothing of (a known person keeps theirs). A forwarded post
+    holds nobody's own words."""
+    if forwarded:
+        return UNKNOWN
+    own = " ".join(m.group(1) for m in (_BEFORE_AD.match(text), _AFTER_AD.search(text))
+                   if m and len(m.group(1)) * 3 < len(text) and _ASKING.search(m.group(1)))
+    said = guess(own) if own else UNKNOWN
+    if said.clear:
+        return said
+    return Guess(guess(text).language, False)
 
 
 @dataclass
@@ -155,8 +179,8 @@ def understand(incoming: Incoming, library: Library) -> Act:
     origin = nationality(text)
     if looks_like_ad(text, incoming.forwarded):
         # Checked, and explained in the person's language, not the ad's.
-        return Act(EMERGENCY if emergency else CHECK_AD, emergency=emergency, ad=text, place=place,
-                   about=who, nationality=origin)
+        return Act(EMERGENCY if emergency else CHECK_AD, ad_language(text, incoming.forwarded),
+                   emergency=emergency, ad=text, place=place, about=who, nationality=origin)
     # An emergency forces the intent: the emergency rule then wins over anything the model or an
     # open form would do. The place it names goes with it (the dialogue keeps it for later answers).
     if emergency:
