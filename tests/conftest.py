@@ -101,9 +101,9 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'prayat.db'}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """The real PostgreSQL server (.ci/run makes sure it runs). Each test gets clean tables."""
+def postgres_engine():
+    """An engine on the real PostgreSQL server (.ci/run makes sure it runs): the test fails if
+    PRAYAT_REQUIRE_POSTGRES is set and it does not answer, and is skipped otherwise."""
     engine = make_engine(POSTGRES_URL)
     try:
         with engine.connect() as conn:
@@ -112,6 +112,13 @@ def postgres_url() -> Iterator[str]:
         if os.environ.get("PRAYAT_REQUIRE_POSTGRES"):
             pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_URL}: {error}")
         pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
+    return engine
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The real PostgreSQL server. Each test gets clean tables."""
+    engine = postgres_engine()
     drop_tables(engine)
     engine.dispose()
     yield POSTGRES_URL
@@ -128,6 +135,14 @@ def drop_tables(engine) -> None:
     with engine.begin() as conn:
         conn.execute(text(f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
         conn.execute(text("DROP TABLE IF EXISTS events"))
+
+
+@pytest.fixture
+async def floor(sqlite_url: str) -> AsyncIterator[Prayat]:
+    """The core with the dialogue down: every answer comes from the safety floor."""
+    dead = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
+    yield Prayat(ContentStore(CONTENT_ROOT), dead, UserStore(make_engine(sqlite_url)), PEPPER)
+    await dead.close()
 
 
 @pytest.fixture

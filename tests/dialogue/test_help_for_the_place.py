@@ -13,11 +13,7 @@ import pytest
 
 from bot.content import CONTENT_ROOT, ContentStore, Library, emergency_reply, for_place, render
 from bot.content.places import MAX_FIRST
-from bot.core.flood import FloodGuard
-from bot.core.prayat import Incoming, Prayat
-from bot.dialogue.rasa_client import RasaClient
-from bot.storage import UserStore, make_engine
-from tests.conftest import free_port
+from bot.core.prayat import Incoming
 
 _chat_ids = itertools.count(15000)
 
@@ -64,15 +60,6 @@ def assert_for(lib: Library, text: str, country: str, lang: str, item: str = "em
     wrong = [c.id for c in lib.contacts.values() if country not in c.serves
              and any(re.search(rf"(?<!\d){re.escape(n)}(?!\d)", text) for n in c.numbers)]
     assert wrong == [], (country, wrong)
-
-
-@pytest.fixture
-async def floor(sqlite_url):
-    """The core with the dialogue down: every answer comes from the safety floor."""
-    dead = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=1)
-    yield Prayat(ContentStore(CONTENT_ROOT), dead, UserStore(make_engine(sqlite_url)), b"pepper",
-                 FloodGuard())
-    await dead.close()
 
 
 def test_every_place_lists_only_contacts_that_serve_it():

@@ -14,7 +14,7 @@ from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from bot.storage import Known, UserStore, make_engine, user_key, users
-from tests.conftest import PEPPER, POSTGRES_URL, unavailable
+from tests.conftest import PEPPER, POSTGRES_URL, postgres_engine, unavailable
 
 
 def connection_attempts(engine) -> list[float]:
@@ -90,14 +90,7 @@ def test_purge_sets_up_the_tables_itself(tmp_path):
 @pytest.mark.postgres
 async def test_a_postgresql_database_created_after_the_start(caplog):
     """PostgreSQL up, but Prayat's database not there yet (created by an operator later)."""
-    admin = make_engine(POSTGRES_URL)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as error:  # noqa: BLE001 - any failure to connect means no server
-        if os.environ.get("PRAYAT_REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_URL}: {error}")
-        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
+    admin = postgres_engine()
     name = f"{make_url(POSTGRES_URL).database}_late_{os.getpid()}"
     password = make_url(POSTGRES_URL).password or "not-for-the-log"  # ignored under trust auth
     url = make_url(POSTGRES_URL).set(database=name, password=password)
