@@ -173,10 +173,11 @@ def understand(incoming: Incoming, library: Library) -> Act:
         # answered in the person's own language if it is known.
         detected = Guess(detected.language, False)
     emergency = is_emergency(text)
-    named = library.place_in(without_nationality(text))
+    origin = nationality(text)
+    # "我是中国人" names where the writer is from, not where they are.
+    named = library.place_in(without_nationality(text) if origin else text)
     place = named.country if named else None
     who = about(text)
-    origin = nationality(text)
     if looks_like_ad(text, incoming.forwarded):
         # Checked, and explained in the person's language, not the ad's.
         return Act(EMERGENCY if emergency else CHECK_AD, ad_language(text, incoming.forwarded),

@@ -62,7 +62,8 @@ def find_entities(text: str, library: Any) -> list[dict[str, Any]]:
     """The place and amount entities in a message, in Rasa's entity format."""
     entities: list[dict[str, Any]] = []
     if library is not None:
-        for start, end, place in library.places_in(without_nationality(text)):
+        unplaced = without_nationality(text) if nationality(text) else text  # "我是中国人" is no place
+        for start, end, place in library.places_in(unplaced):
             entities.append({"entity": PLACE_ENTITY, "value": place.country, "start": start, "end": end,
                              "confidence_entity": 1.0})
     for amount in find_amounts(text):
