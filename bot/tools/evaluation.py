@@ -36,6 +36,11 @@ from bot.dialogue.model import cache_dir, ensure_model
 
 HELDOUT = PROJECT_ROOT / "tests" / "data" / "nlu_heldout"
 DEV = PROJECT_ROOT / "tests" / "data" / "nlu_dev"
+# Messages in the registers of issue 18 (typos, romanized Khmer, Taiwan Chinese, relatives,
+# survivors) with hard negatives marked `hard: true`: a held-out set and a development set,
+# each written by writers who saw neither the training data nor the patterns.
+PRESSURE_HELDOUT = PROJECT_ROOT / "tests" / "data" / "nlu_pressure" / "heldout"
+PRESSURE_DEV = PROJECT_ROOT / "tests" / "data" / "nlu_pressure" / "dev"
 STOCK_CONFIG = PROJECT_ROOT / "eval" / "stock-config.yml"
 PRAYAT_CONFIG = PROJECT_ROOT / "config.yml"
 EMERGENCY = "emergency"
@@ -54,6 +59,20 @@ def read_nlu(path: Path, lang: str) -> list[Example]:
     return examples
 
 
+def hard_negatives(folder: Path) -> set[str]:
+    """The messages of a folder's `hard: true` blocks: not emergencies, though they use the
+    words of one ("I escaped six months ago", "my facebook is locked")."""
+    texts = set()
+    for lang in LANGUAGES:
+        path = folder / f"{lang}.yml"
+        data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+        for block in data.get("nlu", []):
+            if block.get("hard"):
+                texts |= {line.strip()[2:].strip() for line in str(block["examples"]).splitlines()
+                          if line.strip().startswith("- ")}
+    return texts
+
+
 def training_examples() -> list[Example]:
     return [ex for lang in LANGUAGES
             for path in sorted((PROJECT_ROOT / "nlu" / lang).glob("*.yml"))
@@ -61,7 +80,8 @@ def training_examples() -> list[Example]:
 
 
 def heldout_examples(folder: Path = HELDOUT) -> list[Example]:
-    return [ex for lang in LANGUAGES for ex in read_nlu(folder / f"{lang}.yml", lang)]
+    return [ex for lang in LANGUAGES if (folder / f"{lang}.yml").exists()
+            for ex in read_nlu(folder / f"{lang}.yml", lang)]
 
 
 def write_nlu(examples: list[Example], path: Path) -> None:
@@ -97,8 +117,12 @@ async def predict(model: Path, texts: list[str]) -> list[str]:
     return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
 
 
-def scores(examples: list[Example], predicted: list[str]) -> dict[str, dict]:
-    """Per language: accuracy, intent macro-F1, worst confusions, emergency recall/precision."""
+def scores(examples: list[Example], predicted: list[str], hard: set[str] | None = None
+           ) -> dict[str, dict]:
+    """Per language: accuracy (the model's intent, and as the bot decides: the emergency
+    patterns first), intent macro-F1, worst confusions, emergency recall/precision, and the
+    false-alarm rate: the share of messages that are no emergency but get the emergency answer
+    (of all of them, and of the hard negatives among them)."""
     from sklearn.metrics import accuracy_score, f1_score
 
     result = {}
@@ -120,9 +144,19 @@ def scores(examples: list[Example], predicted: list[str]) -> dict[str, dict]:
         model_flags = [g == EMERGENCY for g in guess]
         bot_flags = [g == EMERGENCY or is_emergency(ex[2]) for (ex, _), g in zip(rows, guess,
                                                                                   strict=True)]
+        calm = [t != EMERGENCY for t in truth]
+        alarms = [c and f for c, f in zip(calm, bot_flags, strict=True)]
+        hard_rows = [i for i, (ex, _) in enumerate(rows) if ex[2] in (hard or set())]
+        decided = [EMERGENCY if f else g for f, g in zip(bot_flags, guess, strict=True)]
         result[lang] = {
             "examples": len(rows),
             "accuracy": round(accuracy_score(truth, guess), 3),
+            "accuracy_bot": round(accuracy_score(truth, decided), 3),
+            "false_alarms": round(sum(alarms) / max(1, sum(calm)), 3),
+            "hard_negatives": len(hard_rows),
+            "false_alarms_hard": round(sum(alarms[i] for i in hard_rows) / max(1, len(hard_rows)),
+                                       3),
+            "false_alarm_messages": [ex[2] for (ex, _), a in zip(rows, alarms, strict=True) if a],
             "macro_f1": round(f1_score(truth, guess, labels=labels, average="macro",
                                        zero_division=0), 3),
             "worst_confusions": [f"{t} → {g} ×{n}" for (t, g), n in confusions.most_common(4)],
@@ -219,12 +253,16 @@ async def heldout(work: Path) -> dict:
     model, _ = ensure_model()
     stock = stock_model(work)
     results = {}
-    for name, folder in (("heldout", HELDOUT), ("dev", DEV)):
+    for name, folder in (("heldout", HELDOUT), ("dev", DEV), ("pressure_heldout", PRESSURE_HELDOUT),
+                         ("pressure_dev", PRESSURE_DEV)):
         examples = heldout_examples(folder)
+        if not examples:
+            continue
         texts = [ex[2] for ex in examples]
+        hard = hard_negatives(folder)
         results[name] = {
-            "prayat": scores(examples, await predict(model, texts)),
-            "stock": scores(examples, await predict(stock, texts)),
+            "prayat": scores(examples, await predict(model, texts), hard),
+            "stock": scores(examples, await predict(stock, texts), hard),
             "reply_language_match": language_match(examples, written_languages(folder)),
             "reply_language_by_file": language_match(examples),
         }
@@ -249,7 +287,9 @@ async def cross_validation(work: Path, k: int) -> dict:
             for name, rows in predictions.items()}
 
 
-def report(title: str, results: dict) -> None:
+def report(title: str, results: dict, studied: bool = True) -> None:
+    """`studied`: the set's misses may be read (a development set), so its false alarms are
+    listed; a held-out set's are only counted."""
     print(f"\n## {title}")
     ours, stock = results["prayat"], results["stock"]
     print(f"{'lang':<5}{'n':>5}{'acc':>8}{'macroF1':>9}{'stock F1':>10}{'ratio':>7}"
@@ -262,9 +302,16 @@ def report(title: str, results: dict) -> None:
               f"{em['recall']:>14.3f} / {eb['recall']:<9.3f}{em['precision']:>11.3f} / "
               f"{eb['precision']:.3f}")
     for lang, row in ours.items():
+        print(f"  {lang} as the bot decides: topic {row['accuracy_bot']:.3f}, false alarms "
+              f"{row['false_alarms']:.3f} (hard negatives {row['false_alarms_hard']:.3f} of "
+              f"{row['hard_negatives']})")
+        if studied and row["false_alarm_messages"]:
+            print(f"  {lang} false alarms: {row['false_alarm_messages']}")
+    for lang, row in ours.items():
         print(f"  {lang} worst confusions: {'; '.join(row['worst_confusions']) or 'none'}")
         if row["missed_emergencies"]:
-            print(f"  {lang} MISSED EMERGENCIES: {row['missed_emergencies']}")
+            print(f"  {lang} MISSED EMERGENCIES: " + (str(row["missed_emergencies"]) if studied
+                                                      else str(len(row["missed_emergencies"]))))
     if "reply_language_match" in results:
         for way, match in results["reply_language_match"].items():
             print(f"  reply language = message language, {way.replace('_', ' ')}: {match}")
@@ -288,6 +335,12 @@ def main(args: argparse.Namespace) -> int:
         report("Held-out test set (tests/data/nlu_heldout, never trained on)", results["heldout"])
         report("Development set (tests/data/nlu_dev; its misses were studied, so optimistic)",
                results["dev"])
+        if "pressure_heldout" in results:
+            report("Held-out set under pressure (tests/data/nlu_pressure/heldout, never studied)",
+                   results["pressure_heldout"], studied=False)
+        if "pressure_dev" in results:
+            report("Development set under pressure (tests/data/nlu_pressure/dev; studied)",
+                   results["pressure_dev"])
         if "cross_validation" in results:
             report(f"Cross-validation ({args.folds} folds of the training data)",
                    results["cross_validation"])
