@@ -13,6 +13,7 @@ from bot import AMOUNT_ENTITY
 from bot.checkers.amounts import Amount
 from bot.checkers.red_flags import checker_for
 from bot.checkers.screening import ANSWER_SLOTS
+from bot.checkers.terms import term_asked
 from bot.content import emergency_reply, for_place, render
 
 
@@ -166,6 +167,49 @@ class ActionEmergency(ShowItem):
 
     def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
         return emergency(tracker, lang)
+
+
+class ActionSurvivors(ShowItem):
+    """After getting out or coming home: help now (counselling, documents, reporting), for the
+    place the person is in if known."""
+
+    item = "survivors"
+
+    def name(self) -> str:
+        return "action_survivors"
+
+    def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
+        return for_place(content().library, item, lang, tracker.get_slot("country"),
+                         nationality=tracker.get_slot("nationality"))
+
+
+class ActionDefinitions(ShowItem):
+    """What a word means: the item for the term asked about (nlu/terms.yml), or the overview of
+    all of them with a button for each."""
+
+    item = "definitions"
+
+    def name(self) -> str:
+        return "action_definitions"
+
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        asked = term_asked(text)
+        return (asked if asked in content().library.items[lang] else self.item), []
+
+
+class ActionForeignWorkers(ShowItem):
+    """For a foreign worker in Cambodia: their own country's line first when they said where they
+    are from, then Cambodia's."""
+
+    item = "foreign_workers"
+
+    def name(self) -> str:
+        return "action_foreign_workers"
+
+    def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
+        return for_place(content().library, item, lang, tracker.get_slot("country") or "KH",
+                         nationality=tracker.get_slot("nationality"))
 
 
 class ActionChooseLanguage(ShowItem):

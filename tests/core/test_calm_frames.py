@@ -43,6 +43,13 @@ DANGER = [
     "គេមិនឱ្យខ្ញុំចេញ",
     "ជួយផង",
     "去年被骗到园区，现在还在里面出不去",  # 还在: still there
+    "I want to go home but they won't let me",  # wanting to go is no trip not yet made
+    "កូនស្រីខ្ញុំត្រូវគេយកទៅចិន ហើយមកផ្ទះវិញមិនបាន",  # "cannot come home" is not "came home"
+    "my sister is selling her things, no, her husband is selling her to another man",
+    # told late or second hand
+    "a woman from our church went to work in Thailand, last night she texted me for help",
+    "my friend got my sister a job in Bavet, it turned out to be a scam company",
+    "I escaped two months ago but they are still looking for me",
 ]
 
 
