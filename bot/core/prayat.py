@@ -11,9 +11,13 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot import LANGUAGES
+import yaml
+
+from bot import LANGUAGES, PROJECT_ROOT
 from bot.checkers.red_flags import AD_METADATA, looks_like_ad
 from bot.checkers.who import about, nationality, without_nationality
 from bot.content import ContentStore, Library, Reply, emergency_reply, render, voice
@@ -67,9 +71,21 @@ _LEADING_SLASHES = re.compile(r"^[\s/]+")
 _BEFORE_AD = re.compile(r"^\s*([^\n:：៖?？]{2,80}[:：៖?？]?)(?:[:：៖?？]|\n)")
 _AFTER_AD = re.compile(r"\n\s*([^\n]{2,80}[?？])\s*$")
 # What makes those words a request to the bot rather than the ad's own heading ("招聘：", "URGENT:").
-_ASKING = re.compile(r"[?？]|\b(?:check|look|real|scam|fake|legit|safe|help|can you|could you|"
-                     r"please|what do you think)\b|帮|看看|是不是|真的|靠谱|骗|可信|ជួយ|មើល|ពិត|បោក",
-                     re.IGNORECASE)
+# The words are in nlu/requests/asking.yml.
+ASKING_FILE = PROJECT_ROOT / "nlu" / "requests" / "asking.yml"
+
+
+@lru_cache(maxsize=2)
+def _asking(path: Path = ASKING_FILE) -> re.Pattern[str]:
+    try:
+        words = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        logger.error("Request words not read (%s): only a question mark marks a request", error)
+        words = {}
+    latin = [re.escape(str(w)) for w in words.get("en") or []]
+    others = [re.escape(str(w)) for lang in ("zh", "km") for w in words.get(lang) or []]
+    parts = ["[?？]"] + ([rf"\b(?:{'|'.join(latin)})\b"] if latin else []) + others
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 @dataclass
@@ -120,7 +136,7 @@ def ad_language(text: str, forwarded: bool) -> Guess:
     if forwarded:
         return UNKNOWN
     own = " ".join(m.group(1) for m in (_BEFORE_AD.match(text), _AFTER_AD.search(text))
-                   if m and len(m.group(1)) * 3 < len(text) and _ASKING.search(m.group(1)))
+                   if m and len(m.group(1)) * 3 < len(text) and _asking().search(m.group(1)))
     said = guess(own) if own else UNKNOWN
     if said.clear:
         return said
