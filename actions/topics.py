@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.replies import ShowItem, content
 from actions.screening import reset
-from bot import AMOUNT_ENTITY
+from bot import AMOUNT_ENTITY, PROJECT_ROOT
 from bot.checkers.amounts import Amount
 from bot.checkers.red_flags import checker_for
 from bot.checkers.screening import ANSWER_SLOTS
@@ -53,6 +57,54 @@ class PlaceAware(ShowItem):
         return super().reply(tracker, item, lang)
 
 
+WHERE_FILE = PROJECT_ROOT / "nlu" / "requests" / "where.yml"
+
+
+@lru_cache(maxsize=2)
+def _fillers(path: Path = WHERE_FILE) -> frozenset[str]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return frozenset({""})
+    return frozenset(_bare(str(w)) for words in data.values() for w in words or [])
+
+
+def _bare(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum() or unicodedata.category(ch)[0] == "M")
+
+
+def place_alone(tracker: Tracker) -> str | None:
+    """The place, when the message says nothing but where the person is ("Poipet", "人在曼谷")."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    places = [e for e in message.get("entities") or [] if e.get("entity") == "place"]
+    if not places:
+        return None
+    rest = text
+    for e in sorted(places, key=lambda e: -e.get("start", 0)):
+        rest = rest[:e.get("start", 0)] + " " + rest[e.get("end", 0):]
+    return places[0].get("value") if _bare(rest) in _fillers() else None
+
+
+class PlaceAlone(ShowItem):
+    """A topic that hands a message that only names a place to that place's hotlines: the model
+    may read "Poipet" as a question about jobs there."""
+
+    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
+        place = content().library.places.get(place_alone(tracker) or "")
+        if place is None:
+            return super().choose(tracker, lang)
+        return place.hotlines, [SlotSet("country", place.country)]
+
+    def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
+        country = place_alone(tracker)
+        library = content().library
+        if country and country in library.places and item == library.places[country].hotlines:
+            return for_place(library, item, lang, country,
+                             nationality=tracker.get_slot("nationality"))
+        return super().reply(tracker, item, lang)
+
+
 class ActionGreet(PlaceAware):
     item = "welcome.greet"
 
@@ -81,7 +133,7 @@ class ActionThanks(ShowItem):
         return "action_thanks"
 
 
-class ActionJobs(ShowItem):
+class ActionJobs(PlaceAlone):
     """The signs of a fake offer. When the person names pay far above normal ("they offer $1500
     a month"), the reply starts with their own words and why that pay is the usual bait."""
 
@@ -91,6 +143,8 @@ class ActionJobs(ShowItem):
         return "action_jobs"
 
     def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
+        if item != self.item:  # a place named alone: its hotlines
+            return super().reply(tracker, item, lang)
         library = content().library
         reply = render(library, item, lang)
         said = _high_pay_said(tracker, library)
@@ -115,14 +169,14 @@ def _high_pay_said(tracker: Tracker, library: Any) -> str | None:
     return " ".join(found.text.split())[:40] if found else None
 
 
-class ActionMarriage(ShowItem):
+class ActionMarriage(PlaceAlone):
     item = "marriage"
 
     def name(self) -> str:
         return "action_marriage"
 
 
-class ActionSafeMigration(ShowItem):
+class ActionSafeMigration(PlaceAlone):
     item = "safe_migration"
 
     def name(self) -> str:
@@ -169,7 +223,7 @@ class ActionEmergency(ShowItem):
         return emergency(tracker, lang)
 
 
-class ActionSurvivors(ShowItem):
+class ActionSurvivors(PlaceAlone):
     """After getting out or coming home: help now (counselling, documents, reporting), for the
     place the person is in if known."""
 
@@ -183,7 +237,7 @@ class ActionSurvivors(ShowItem):
                          nationality=tracker.get_slot("nationality"))
 
 
-class ActionDefinitions(ShowItem):
+class ActionDefinitions(PlaceAlone):
     """What a word means: the item for the term asked about (nlu/terms.yml), or the overview of
     all of them with a button for each."""
 
@@ -198,7 +252,7 @@ class ActionDefinitions(ShowItem):
         return (asked if asked in content().library.items[lang] else self.item), []
 
 
-class ActionForeignWorkers(ShowItem):
+class ActionForeignWorkers(PlaceAlone):
     """For a foreign worker in Cambodia: their own country's line first when they said where they
     are from, then Cambodia's."""
 
