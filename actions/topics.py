@@ -39,24 +39,6 @@ def only_a_place(tracker: Tracker) -> str | None:
     return places[0] if places and short else None
 
 
-class PlaceAware(ShowItem):
-    """Shows its item, unless the message is only a place: then that place's hotlines."""
-
-    def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
-        country = only_a_place(tracker)
-        place = content().library.places.get(country or "")
-        if place is None:
-            return super().choose(tracker, lang)
-        return place.hotlines, [SlotSet("country", place.country)]
-
-    def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
-        country = only_a_place(tracker)
-        if country and item == content().library.places[country].hotlines:
-            return for_place(content().library, item, lang, country,
-                             nationality=tracker.get_slot("nationality"))
-        return super().reply(tracker, item, lang)
-
-
 WHERE_FILE = PROJECT_ROOT / "nlu" / "requests" / "where.yml"
 
 
@@ -90,19 +72,32 @@ class PlaceAlone(ShowItem):
     """A topic that hands a message that only names a place to that place's hotlines: the model
     may read "Poipet" as a question about jobs there."""
 
+    @staticmethod
+    def place(tracker: Tracker) -> str | None:
+        return place_alone(tracker)
+
     def choose(self, tracker: Tracker, lang: str) -> tuple[str, list[EventType]]:
-        place = content().library.places.get(place_alone(tracker) or "")
+        place = content().library.places.get(self.place(tracker) or "")
         if place is None:
             return super().choose(tracker, lang)
         return place.hotlines, [SlotSet("country", place.country)]
 
     def reply(self, tracker: Tracker, item: str, lang: str) -> dict[str, Any]:
-        country = place_alone(tracker)
+        country = self.place(tracker)
         library = content().library
         if country and country in library.places and item == library.places[country].hotlines:
             return for_place(library, item, lang, country,
                              nationality=tracker.get_slot("nationality"))
         return super().reply(tracker, item, lang)
+
+
+class PlaceAware(PlaceAlone):
+    """For greetings and "not understood": any short message that names a place counts as the
+    answer to "where are you?" ("hi, Poipet"), not only the place said alone."""
+
+    @staticmethod
+    def place(tracker: Tracker) -> str | None:
+        return only_a_place(tracker)
 
 
 class ActionGreet(PlaceAware):
