@@ -30,19 +30,20 @@ def _patterns(path: Path = RELATIONS) -> dict[str, re.Pattern[str]]:
             words[kind] += [str(w).casefold() for w in lists.get(kind) or []]
     # Latin words match as whole words; Khmer and Chinese ones anywhere (they are written
     # without spaces).
-    return {kind: re.compile("|".join(_phrase(w) for w in sorted(ws, key=len, reverse=True)))
+    return {kind: re.compile("|".join(word_pattern(w) for w in sorted(ws, key=len, reverse=True)))
             for kind, ws in words.items()}
 
 
-def _phrase(w: str) -> str:
-    # Latin words match as whole words; Khmer and Chinese ones anywhere (no spaces there).
+def word_pattern(w: str) -> str:
+    """A word list's word as a regex: Latin words match as whole words, Khmer and Chinese ones
+    anywhere (they are written without spaces)."""
     return rf"(?<![\w']){re.escape(w)}(?!\w)" if w.isascii() else re.escape(w)
 
 
 @lru_cache(maxsize=4)
 def _nationalities(path: Path = NATIONALITIES) -> list[tuple[str, re.Pattern[str]]]:
     data = yaml.safe_load(path.read_text("utf-8"))
-    return [(str(code), re.compile("|".join(_phrase(str(w).casefold()) for w in words)))
+    return [(str(code), re.compile("|".join(word_pattern(str(w).casefold()) for w in words)))
             for code, words in data.items() if words]
 
 

@@ -19,7 +19,7 @@ import yaml
 
 from bot import LANGUAGES, PROJECT_ROOT
 from bot.checkers.red_flags import AD_METADATA, looks_like_ad
-from bot.checkers.who import about, nationality, without_nationality
+from bot.checkers.who import about, nationality, without_nationality, word_pattern
 from bot.content import ContentStore, Library, Reply, emergency_reply, render, voice
 from bot.content.library import LISTEN
 from bot.core.flood import FloodGuard
@@ -82,10 +82,8 @@ def _asking(path: Path = ASKING_FILE) -> re.Pattern[str]:
     except (OSError, yaml.YAMLError) as error:
         logger.error("Request words not read (%s): only a question mark marks a request", error)
         words = {}
-    latin = [re.escape(str(w)) for w in words.get("en") or []]
-    others = [re.escape(str(w)) for lang in ("zh", "km") for w in words.get(lang) or []]
-    parts = ["[?？]"] + ([rf"\b(?:{'|'.join(latin)})\b"] if latin else []) + others
-    return re.compile("|".join(parts), re.IGNORECASE)
+    listed = [word_pattern(str(w).casefold()) for ws in words.values() for w in ws or []]
+    return re.compile("|".join(["[?？]", *listed]), re.IGNORECASE)
 
 
 @dataclass
