@@ -65,6 +65,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("PRAYAT_WEBHOOK_URL needs PRAYAT_WEBHOOK_SECRET: 1 to 256 letters, digits, _ or -.",
               file=sys.stderr)
         return 2
+    from bot.handoff.desk import handoff_problem
+
+    if problem := handoff_problem(settings):
+        print(problem, file=sys.stderr)
+        return 2
     settings.private_data_dir()
 
     from bot.channels.telegram import serve_telegram
@@ -99,7 +104,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
     days = settings.retention_days if args.days is None else args.days
     gone = UserStore(make_engine(settings.db_url)).purge(days)
     print(f"Deleted what was older than {days} days: {gone['users']} people, "
-          f"{gone['conversation_events']} conversation events.")
+          f"{gone['conversation_events']} conversation events, {gone['cases']} closed "
+          "hand-off cases.")
     return 0
 
 

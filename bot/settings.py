@@ -17,6 +17,19 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value or default
 
 
+def _ids(name: str) -> frozenset[int]:
+    """Telegram ids, comma-separated."""
+    return frozenset(int(x) for x in (_env(name, "") or "").split(",") if x.strip().isdigit())
+
+
+def _int(value: str | None) -> int | None:
+    """A chat id: supergroups' are negative (-100...)."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        raise SystemExit(f"Not a chat id: {value!r} (a supergroup's id looks like -1001234567890)") from None
+
+
 def _default_secrets_dir() -> str:
     config = _env("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return str(Path(config) / "prayat")
@@ -35,8 +48,7 @@ class Settings:
     webhook_port: int = field(default_factory=lambda: int(_env("PRAYAT_WEBHOOK_PORT", "8443")))
     health_port: int = field(default_factory=lambda: int(_env("PRAYAT_HEALTH_PORT", "8081")))
     # Telegram user ids allowed to use staff commands (/status), comma-separated.
-    admin_ids: frozenset[int] = field(default_factory=lambda: frozenset(
-        int(x) for x in (_env("PRAYAT_ADMIN_IDS", "") or "").split(",") if x.strip().isdigit()))
+    admin_ids: frozenset[int] = field(default_factory=lambda: _ids("PRAYAT_ADMIN_IDS"))
     rasa_url: str | None = field(default_factory=lambda: _env("RASA_URL"))
     rasa_port: int = field(default_factory=lambda: int(_env("PRAYAT_RASA_PORT", "5005")))
     actions_port: int = field(default_factory=lambda: int(_env("PRAYAT_ACTIONS_PORT", "5055")))
@@ -57,6 +69,24 @@ class Settings:
     retention_days: int = field(default_factory=lambda: int(_env("PRAYAT_RETENTION_DAYS", "30")))
     # The servers' logs (which hold no words people typed) are kept a file a day, this many days.
     log_days: int = field(default_factory=lambda: int(_env("PRAYAT_LOG_DAYS", "7")))
+
+    # Talk to a person (bot/handoff/): the operator group (a supergroup with topics), who may act
+    # in it, and what the consent text tells people. No group: the hand-off is never offered.
+    handoff_group: int | None = field(default_factory=lambda: _int(_env("PRAYAT_HANDOFF_GROUP")))
+    counsellor_ids: frozenset[int] = field(default_factory=lambda: _ids("PRAYAT_COUNSELLOR_IDS"))
+    handoff_key: str | None = field(default_factory=lambda: _env("PRAYAT_HANDOFF_KEY"))
+    # Unset: "the organisation that runs this bot", in the reader's language (label handoff.organisation).
+    handoff_organisation: str | None = field(default_factory=lambda: _env("PRAYAT_HANDOFF_ORGANISATION"))
+    handoff_hours: str = field(default_factory=lambda: _env("PRAYAT_HANDOFF_HOURS", "mon-fri 08:00-17:00"))
+    handoff_timezone: str = field(default_factory=lambda: _env("PRAYAT_HANDOFF_TIMEZONE", "Asia/Phnom_Penh"))
+    handoff_wait_minutes: int = field(default_factory=lambda: int(_env("PRAYAT_HANDOFF_WAIT_MINUTES", "30")))
+    handoff_language: str = field(default_factory=lambda: _env("PRAYAT_HANDOFF_LANGUAGE", "en"))
+    handoff_remind_minutes: float = field(
+        default_factory=lambda: float(_env("PRAYAT_HANDOFF_REMIND_MINUTES", "10")))
+    handoff_idle_minutes: float = field(
+        default_factory=lambda: float(_env("PRAYAT_HANDOFF_IDLE_MINUTES", "1440")))
+    handoff_grace_minutes: float = field(
+        default_factory=lambda: float(_env("PRAYAT_HANDOFF_GRACE_MINUTES", "30")))
 
     @property
     def content_snapshot(self) -> Path:

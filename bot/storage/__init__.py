@@ -17,13 +17,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
+    Float,
     Integer,
     MetaData,
     String,
     Table,
+    Text,
     create_engine,
     delete,
     event,
@@ -68,6 +71,28 @@ events = Table(
     Column("kind", String(32), nullable=False),  # "topic" (later: screening tier, job-ad flag)
     Column("value", String(64), nullable=False),  # e.g. "jobs"
     Column("language", String(8), nullable=False),
+)
+
+
+# Hand-off cases (bot/handoff/cases.py): metadata, and while a case is open (plus a short grace
+# period) the chat it relays to, encrypted. Migration 0004 says what each column holds.
+cases = Table(
+    "prayat_cases",
+    metadata,
+    Column("code", String(12), primary_key=True),
+    Column("person", String(64), nullable=True, index=True),
+    Column("chat", Text, nullable=True),
+    Column("topic", BigInteger, nullable=True, index=True),
+    Column("language", String(8), nullable=False),
+    Column("priority", String(16), nullable=False),
+    Column("claimed", Boolean, nullable=False, server_default=false()),
+    Column("outcome", String(32), nullable=True),
+    Column("opened_on", Date, nullable=False),
+    Column("closed_on", Date, nullable=True),
+    Column("opened_at", Float, nullable=True),
+    Column("active_at", Float, nullable=True),
+    Column("remind_at", Float, nullable=True),
+    Column("forget_at", Float, nullable=True),
 )
 
 
@@ -157,7 +182,7 @@ def scrub(engine: Engine, rewrite: bool = False) -> None:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     elif rewrite and engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            tables = [t for t in (EVENTS_TABLE, users.name, events.name)
+            tables = [t for t in (EVENTS_TABLE, users.name, events.name, cases.name)
                       if inspect(conn).has_table(t)]
             if tables:
                 conn.exec_driver_sql("VACUUM FULL " + ", ".join(tables))
@@ -258,6 +283,7 @@ class UserStore:
         self._ensure_tables(now=True)  # asked for by the person: worth a try every time
         with self.engine.begin() as conn:
             conn.execute(delete(users).where(users.c.id == key))
+            conn.execute(delete(cases).where(cases.c.person == key))
             if inspect(conn).has_table(EVENTS_TABLE):
                 conn.execute(text(f"DELETE FROM {EVENTS_TABLE} WHERE sender_id = :key"),
                              {"key": key})
@@ -277,13 +303,16 @@ class UserStore:
             gone_users = conn.execute(delete(users).where(
                 (users.c.last_seen < cutoff) | (users.c.last_seen.is_(None)
                                                  & (users.c.created_on < cutoff)))).rowcount
+            # Closed cases past the retention time; an open one stays, however old.
+            gone_cases = conn.execute(delete(cases).where(
+                cases.c.closed_on.is_not(None) & (cases.c.closed_on < cutoff))).rowcount
             gone_events = 0
             if inspect(conn).has_table(EVENTS_TABLE):
                 gone_events = conn.execute(text(
                     f"DELETE FROM {EVENTS_TABLE} WHERE timestamp < :cutoff"),
                     {"cutoff": cutoff_ts}).rowcount
         scrub(self.engine, rewrite=True)
-        return {"users": gone_users, "conversation_events": gone_events}
+        return {"users": gone_users, "conversation_events": gone_events, "cases": gone_cases}
 
     def _log_unavailable(self, what: str, error: BaseException) -> None:
         # Between two tries to reach a database that was down at start, the start's log line

@@ -84,7 +84,7 @@ def test_purge_sets_up_the_tables_itself(tmp_path):
     folder = tmp_path / "later"
     store = UserStore(make_engine(f"sqlite:///{folder / 'prayat.db'}"), retry_every=60)
     folder.mkdir()
-    assert store.purge(30) == {"users": 0, "conversation_events": 0}  # no wait for the interval
+    assert store.purge(30) == {"users": 0, "conversation_events": 0, "cases": 0}  # no wait for the interval
 
 
 @pytest.mark.postgres

@@ -104,7 +104,7 @@ def test_purge_forgets_what_is_past_the_retention(database):
             conn.execute(text("INSERT INTO events (sender_id, type_name, timestamp, data) "
                               "VALUES (:s, 'user', :t, '{}')"), {"s": sender, "t": stamp})
     gone = store.purge(30)
-    assert gone == {"users": 1, "conversation_events": 2}
+    assert gone == {"users": 1, "conversation_events": 2, "cases": 0}
     with store.engine.connect() as conn:
         assert [r.id for r in conn.execute(select(users.c.id))] == ["recent"]
         left = conn.execute(text("SELECT sender_id FROM events")).fetchall()
