@@ -215,6 +215,11 @@ class ActionScreeningResult(Action):
         sections.append(not_legal["text"])
         reply["text"] = "\n\n".join(sections)
         reply["buttons"] = not_legal["buttons"]
+        if result.tier in ("urgent", "warning"):
+            # "Talk to a person" first (the bot drops it where no counsellor is connected).
+            reply["buttons"] = [{"title": library.button_title("handoff.request", lang),
+                                 "payload": library.buttons["handoff.request"].payload},
+                                *reply["buttons"]]
         reply["content"] += [f"screening.sign.{q}" for q in result.signs] + not_legal["content"]
         reply["counts"] = {"screening.tier": [result.tier],
                            "screening.indicator": result.indicators(screening)}

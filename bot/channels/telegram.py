@@ -30,7 +30,8 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.keyboards import keyboard
 from bot.content import Reply
-from bot.core.prayat import Incoming, Prayat
+from bot.core.prayat import DELETE_CONFIRMED, Answer, Incoming, Prayat
+from bot.handoff.desk import HandoffDesk, desk_from_settings
 from bot.health import serve_health
 from bot.outreach.cards import CardCache
 from bot.outreach.desk import OutreachDesk
@@ -169,9 +170,10 @@ def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[
 
 class TelegramFrontEnd:
     def __init__(self, prayat: Prayat, staff_ids: frozenset[int] = frozenset(),
-                 cards: CardCache | None = None) -> None:
+                 cards: CardCache | None = None, handoff: HandoffDesk | None = None) -> None:
         self.prayat = prayat
         self.staff_ids = staff_ids
+        self.handoff = handoff  # talk to a person: only with an operator group configured
         self.outreach = OutreachDesk(prayat, cards or CardCache(Settings().data_dir / "cards"),
                                      staff_ids)
 
@@ -188,6 +190,8 @@ class TelegramFrontEnd:
             # Retries 429s as Telegram asks (retry_after) and keeps under its send limits.
             builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
         app = builder.build()
+        for handler in self.handoff.handlers() if self.handoff else []:
+            app.add_handler(handler)  # the operator group, and the consent button
         for handler in self.outreach.handlers():  # the quiz and group sessions come first
             app.add_handler(handler)
         app.add_handler(CallbackQueryHandler(self.on_button))
@@ -202,6 +206,8 @@ class TelegramFrontEnd:
         message = update.effective_message
         if not self._private(update):
             return
+        if self.handoff and await self.handoff.relay(update, context):
+            return  # an open case: to the counsellor, never to the dialogue
         await self._answer(update, context, Incoming(
             user="", text=message.text or message.caption or "",
             forwarded=message.forward_origin is not None))
@@ -216,6 +222,8 @@ class TelegramFrontEnd:
     async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not self._private(update):
             return
+        if self.handoff and await self.handoff.relay(update, context):
+            return
         await self._answer(update, context, Incoming(user="", media=True))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -223,21 +231,29 @@ class TelegramFrontEnd:
         await query.answer()  # stops the button's loading spinner at once
         if not self._private(update):
             return
-        await self._answer(update, context, Incoming(user="", button=query.data or ""))
+        cases = []
+        if self.handoff and query.data == DELETE_CONFIRMED:
+            cases = await self.handoff.cases_of(update.effective_chat.id)
+        answer = await self._answer(update, context, Incoming(user="", button=query.data or ""))
+        if cases and answer and any("privacy.deleted" in r["content"] for r in answer.replies):
+            await self.handoff.forget(context.bot, update.effective_chat.id, cases)
 
     async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
-                      incoming: Incoming) -> None:
+                      incoming: Incoming) -> Answer | None:
         chat = update.effective_chat
         user = update.effective_user
         if chat is None:
-            return
+            return None
         incoming.user = f"telegram:{chat.id}"
         incoming.telegram_language = user.language_code if user else None
         incoming.staff = bool(user and user.id in self.staff_ids)
         # No lock here: ChatOrderedProcessor hands this chat's updates over one at a time.
         answer = await self.prayat.handle(incoming)
+        if self.handoff:
+            self.handoff.noted(chat.id, answer.priority)
         for reply in answer.replies:
             await self._send(context, chat.id, reply, answer.lang)
+        return answer
 
     async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply,
                     lang: str) -> None:
@@ -289,11 +305,15 @@ async def serve_telegram(prayat: Prayat, settings: Settings, rate_limit: bool = 
     """Polling by default; a webhook when PRAYAT_WEBHOOK_URL and PRAYAT_WEBHOOK_SECRET are set."""
     assert settings.telegram_token
     stop = stop_event()
-    app = TelegramFrontEnd(prayat, settings.admin_ids).build(
+    desk = desk_from_settings(prayat, settings)
+    app = TelegramFrontEnd(prayat, settings.admin_ids, handoff=desk).build(
         settings.telegram_token, settings.telegram_base_url, rate_limit=rate_limit)
     async with app, serve_health(prayat, "127.0.0.1", settings.health_port):
         logger.info("Health report at http://127.0.0.1:%s/health", settings.health_port)
         await app.start()
+        if desk:
+            desk.start(app.bot)
+            logger.info("Talk to a person: cases go to the operator group")
         if settings.webhook_url:
             if not settings.webhook_secret:
                 raise SystemExit("PRAYAT_WEBHOOK_SECRET must be set with PRAYAT_WEBHOOK_URL.")
@@ -309,5 +329,7 @@ async def serve_telegram(prayat: Prayat, settings: Settings, rate_limit: bool = 
             logger.info("Serving Telegram by polling")
         await stop.wait()
         logger.info("Shutting down")
+        if desk:
+            await desk.stop()
         await app.updater.stop()
         await app.stop()

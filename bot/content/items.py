@@ -21,6 +21,9 @@ ITEM_KEYS = {"text", "review", "reviewer", "reviewed_on", "buttons", "contacts",
 REVIEW_VALID_FOR = dt.timedelta(days=365)  # a reviewed text is looked at again after a year
 REVIEW_STATES = {"draft", "reviewed"}
 ITEM_PLACEHOLDERS = {"retention_days"}  # filled in by render.py
+# Filled in by bot/handoff/desk.py, in its items (handoff.*) only.
+HANDOFF_PLACEHOLDERS = {"organisation", "when", "hours", "code", "language", "priority", "name",
+                        "minutes", "outcome", "grace_minutes"}
 MAX_TEXT = 3500  # Telegram allows 4,096 per message; contacts are appended below the text
 SHOW_ITEM = re.compile(r'^/show\{"item":\s*"([^"]+)"\}$')
 LISTEN = re.compile(r'^/listen\{"item":\s*"([^"]+)"\}$')
@@ -105,7 +108,8 @@ def parse_item(ctx: Loading, path: Path, lang: str, item_id: str, line: int, ent
         reviewed_on = None
     if len(text) > MAX_TEXT:
         bad("text", f"text is {len(text)} characters; keep it under {MAX_TEXT}")
-    unknown = placeholders(text) - ITEM_PLACEHOLDERS
+    unknown = placeholders(text) - ITEM_PLACEHOLDERS - (
+        HANDOFF_PLACEHOLDERS if item_id.startswith("handoff.") else set())
     if unknown:
         bad("text", f"unknown placeholder(s) {sorted(unknown)}")
     if text:

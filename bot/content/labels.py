@@ -19,11 +19,17 @@ REQUIRED_LABELS = {
     "lang.km", "lang.en", "lang.zh", "website",
     "summary.participants", "summary.questions", "summary.missed", "summary.missed_line",
     "summary.language", "listen", "no_embassy",
+    # Talk to a person (bot/handoff/)
+    "handoff.on_duty", "handoff.off_duty", "handoff.always", "handoff.organisation", "handoff.claim", "handoff.close",
+    "handoff.greeting", "handoff.safe", "priority.urgent", "priority.warning", "priority.none",
+    *(f"outcome.{o}" for o in ("referred", "advice", "safe", "no_reply", "not_trafficking", "other")),
+    *(f"day.{d}" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
 }
 LABEL_PLACEHOLDERS = {"checked": {"date"}, "languages": {"languages"}, "website": {"website"},
                       "summary.participants": {"count"}, "summary.questions": {"count"},
                       "summary.missed_line": {"question", "wrong", "answered"},
-                      "summary.language": {"language"}}
+                      "summary.language": {"language"}, "handoff.on_duty": {"wait_minutes"},
+                      "handoff.off_duty": {"hours"}}
 
 
 def load_labels(ctx: Loading, path: Path) -> dict[str, str]:

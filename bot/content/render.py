@@ -14,10 +14,13 @@ from bot.content.places import MAX_FIRST
 Reply = dict[str, Any]  # {"text", "topic", "content", "buttons", "image"}, and "voice" for audio
 
 
-def render(lib: Library, item_id: str, lang: str, contacts: Sequence[str] | None = None) -> Reply:
-    """The reply for one item in one language, with its contacts (or the ones given) and buttons."""
+def render(lib: Library, item_id: str, lang: str, contacts: Sequence[str] | None = None,
+           values: dict[str, object] | None = None) -> Reply:
+    """The reply for one item in one language, with its contacts (or the ones given) and buttons;
+    `values` fill the placeholders of its own (bot/handoff/ items)."""
     item = lib.items[lang][item_id]
-    parts = [item.text.format_map(placeholder_values()) if "{" in item.text else item.text]
+    parts = [item.text.format_map(_Values(placeholder_values(), **(values or {}))) if "{" in item.text
+             else item.text]
     shown = item.contacts if contacts is None else contacts
     if shown:
         parts.append("\n\n".join(contact_block(lib, lib.contacts[c], lang) for c in shown))
@@ -116,6 +119,14 @@ def _reach(contact: Contact) -> str:
     if not contact.calls:
         return "sms.only"
     return "sms.yes" if contact.sms else "sms.no"
+
+
+class _Values(dict):
+    """A placeholder with no value stays as it is written (a check renders every item without
+    the hand-off's values; an answer must never fail on one)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def placeholder_values() -> dict[str, str]:

@@ -26,6 +26,7 @@ from bot.core.flood import FloodGuard
 from bot.core.language import OTHER, UNKNOWN, Guess, guess, resolve
 from bot.core.safety import is_emergency
 from bot.dialogue.rasa_client import RasaClient, RasaUnavailable
+from bot.handoff import CONSENT, REQUEST, Offer, asks_for_person
 from bot.storage import Known, UserStore, user_key
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ STAFF_COMMANDS = {"/status"}
 # The other answers the bot gives itself, with no dialogue.
 LISTEN_HERE = "listen"  # a "🔊 Listen" button: the recording
 BAD_BUTTON = "bad_button"  # an old button from an earlier version, or forged callback data
+HANDOFF = "handoff"  # "talk to a person": the consent, or the honest "no counsellor here"
 _SET_LANGUAGE = re.compile(r'^/set_language\{"language":\s*"(km|en|zh)"\}$')
 _COMMAND = re.compile(r"^(/[A-Za-z_]+)(?:@\w+)?\s*$")
 _LEADING_SLASHES = re.compile(r"^[\s/]+")
@@ -103,6 +105,9 @@ class Incoming:
 class Answer:
     lang: str
     replies: list[Reply] = field(default_factory=list)
+    # What the answer says of how urgent the person's situation is ("urgent" after the emergency
+    # answer or an urgent situation check, "warning"), for a hand-off case opened after it.
+    priority: str | None = None
 
 
 def clean_text(text: str) -> str:
@@ -167,6 +172,8 @@ def understand(incoming: Incoming, library: Library) -> Act:
             return Act(listen.group(1), here=LISTEN_HERE)
         if payload == DELETE_CONFIRMED:
             return Act(payload, here=DELETE_CONFIRMED)
+        if payload in (REQUEST, CONSENT):
+            return Act(payload, here=HANDOFF)
         if payload not in library.payloads:
             return Act(payload, here=BAD_BUTTON)
         return Act(payload)
@@ -201,23 +208,36 @@ def understand(incoming: Incoming, library: Library) -> Act:
     if emergency:
         return Act(_emergency(place, who, origin), detected, emergency=True, place=place,
                    about=who, nationality=origin)
+    if asks_for_person(text):
+        return Act(text, detected, place=place, about=who, nationality=origin, here=HANDOFF)
     return Act(text, detected, place=place, about=who, nationality=origin)
 
 
 class Prayat:
     def __init__(self, content: ContentStore, rasa: RasaClient, users: UserStore,
                  pepper: bytes, flood: FloodGuard | None = None,
-                 stack: Stack | None = None) -> None:
+                 stack: Stack | None = None, handoff: Offer | None = None) -> None:
         self.content = content
         self.rasa = rasa
         self.users = users
         self.pepper = pepper
         self.flood = flood or FloodGuard()
         self.stack = stack  # the servers this process started, if any (for the health report)
+        # Set when an operator group is configured (bot/handoff/desk.py): without it, "talk to a
+        # person" is never offered, and asking for one gets the hotlines and the honest reason.
+        self.handoff = handoff
 
     async def handle(self, incoming: Incoming) -> Answer:
         """The answer to one thing a person did. Answer.replies is empty only for a flood of
-        messages past the first "slow down" answer.
+        messages past the first "slow down" answer."""
+        answer = await self._handle(incoming)
+        if self.handoff is None:
+            for reply in answer.replies:
+                reply["buttons"] = [b for b in reply["buttons"] if b["payload"] != REQUEST]
+        return answer
+
+    async def _handle(self, incoming: Incoming) -> Answer:
+        """
 
         One path: understand what the person did → the flood guard → the language, once → answer
         here (a recording, an erasure, an old button, a staff command) or in the dialogue → count.
@@ -236,12 +256,18 @@ class Prayat:
             # Past the limit: "slow down", or the emergency steps and numbers straight from the
             # safety floor, without the dialogue.
             return Answer(lang, [self._floor(act, lang) if act.emergency else
-                                 render(library, "fallback.too_fast", lang)])
-        if act.here:
+                                 render(library, "fallback.too_fast", lang)],
+                          "urgent" if act.emergency else None)
+        if act.here and act.here != HANDOFF:
             # Answered by the bot itself: nothing is remembered or counted, and after an erasure
             # nothing may be, or the person would be written back.
             return Answer(lang, await self._answer_here(act, key, lang, incoming))
         await self._remember(key, person, act, lang)
+        if act.here == HANDOFF:
+            # Never through the dialogue: the consent, answered here (and the same with Rasa down).
+            replies = [self._handoff_offer(lang)]
+            await self._count(key, lang, replies)
+            return Answer(lang, replies)
         if act.detected.language == OTHER and not act.emergency:
             # Thai, Lao, Burmese, Vietnamese...: say which languages Prayat speaks, in the one the
             # person most likely reads, rather than guess at a reply.
@@ -250,8 +276,16 @@ class Prayat:
         if not person.known and not act.chosen and replies[0]["topic"] not in ("welcome", "language"):
             # A first message is answered directly; the language choice comes alongside.
             replies.append(render(library, "language.offer", lang))
+        priority = _priority(replies)
         await self._count(key, lang, replies)
-        return Answer(lang, replies)
+        return Answer(lang, replies, priority)
+
+    def _handoff_offer(self, lang: str) -> Reply:
+        library = self.content.library
+        if self.handoff is None:
+            return render(library, "handoff.unavailable", lang)
+        return render(library, "handoff.consent", lang,
+                      values=self.handoff.values(library.labels[lang]))
 
     async def _answer_here(self, act: Act, key: str, lang: str, incoming: Incoming) -> list[Reply]:
         library = self.content.library
@@ -344,6 +378,14 @@ class Prayat:
         down = [k for k in ("rasa", "actions", "database") if parts.get(k, "up") != "up"]
         parts["status"] = "ok" if not down else "degraded: " + ", ".join(down)
         return parts
+
+
+def _priority(replies: list[Reply]) -> str | None:
+    """"urgent" for the emergency answer or an urgent situation check, "warning" for a warning."""
+    tiers = {t for r in replies for t in (r.get("counts") or {}).get("screening.tier", [])}
+    if "urgent" in tiers or any(r["topic"] == "emergency" for r in replies):
+        return "urgent"
+    return "warning" if "warning" in tiers else None
 
 
 def answer_json(user: str, answer: Answer) -> str:

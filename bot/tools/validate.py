@@ -18,7 +18,8 @@ from bot.dialogue.model import TRAINING_DATA
 # Sent as payloads only: by /start, by language buttons, by content buttons and for stickers.
 PAYLOAD_ONLY_INTENTS = {"start", "set_language", "show", "unsupported_media", "screening_answer"}
 # Button payloads the bot answers itself, without Rasa (bot/core/prayat.py).
-BOT_PAYLOADS = {"delete_confirmed", "quiz", "session_next", "session_area"}
+# commands the bot answers itself, before Rasa (the hand-off's two buttons: bot/handoff)
+BOT_PAYLOADS = {"delete_confirmed", "quiz", "session_next", "session_area", "talk_to_person", "talk_to_person_yes"}
 _NO_NLU = re.compile(r"The intent '(\w+)' is listed in the domain file, but is not found in the NLU")
 _PAYLOAD_INTENT = re.compile(r"^/(\w+)")
 
