@@ -24,6 +24,10 @@ _JSON_FIELDS = {"reply_markup", "options", "correct_option_ids", "allowed_update
                 "reply_parameters", "commands"}
 
 
+# Forum topic ids, unique across the fake servers of a test run (as in one real group).
+_THREAD_IDS = itertools.count(7)
+
+
 @dataclass
 class Sent:
     """One call the bot made, such as sendMessage."""
@@ -40,6 +44,12 @@ class Sent:
     @property
     def text(self) -> str:
         return str(self.params.get("text", ""))
+
+    @property
+    def thread(self) -> int | None:
+        """The forum topic it went to, if any."""
+        value = self.params.get("message_thread_id")
+        return int(value) if value not in (None, "") else None
 
     @property
     def buttons(self) -> list[dict[str, str]]:
@@ -59,6 +69,14 @@ class FakeBotAPI:
         self.port = 0
         # Failure injection: answer the next N sendMessage calls with 429 retry_after.
         self.throttle_next = 0
+        # Every message sent, by the bot or a test's user: (chat id, message id) -> the message,
+        # so that copyMessage knows what it copies.
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        # Forum topics made by the bot: thread id -> {"chat", "name", "closed"}.
+        self.topics: dict[int, dict[str, Any]] = {}
+        self._thread_ids = _THREAD_IDS
+        self.forum_groups: set[int] = set()  # chats that are forums (createForumTopic works there)
+        self.blocked: set[int] = set()  # chats that blocked the bot (403 on sending to them)
 
     # -- server ------------------------------------------------------------------------------
 
@@ -173,17 +191,75 @@ class FakeBotAPI:
         return self._ok(True)
 
     def _record_message(self, method: str, params: dict[str, Any]) -> web.Response:
+        if params.get("chat_id") is not None and int(params["chat_id"]) in self.blocked:
+            return web.json_response({"ok": False, "error_code": 403,
+                                      "description": "Forbidden: bot was blocked by the user"},
+                                     status=403)
         sent = Sent(method, params)
         self.sent.append(sent)
         self._new_sent.set()
+        chat = {"id": sent.chat_id, "type": "private"}
+        if sent.chat_id in self.forum_groups:
+            chat = {"id": sent.chat_id, "type": "supergroup", "title": "Counsellors", "is_forum": True}
         message = {
             "message_id": next(self._message_ids), "date": int(time.time()),
-            "chat": {"id": sent.chat_id, "type": "private"}, "from": BOT_USER,
+            "chat": chat, "from": BOT_USER,
             "text": sent.text,
         }
+        if sent.thread is not None:
+            message.update(message_thread_id=sent.thread, is_topic_message=True)
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        self.messages[(sent.chat_id, message["message_id"])] = message
         return self._ok(message)
+
+    async def api_copyMessage(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        """Copies the message's text (or caption, or photo) as the bot's own, with no link to
+        the sender: what Telegram does."""
+        original = self.messages.get((int(params["from_chat_id"]), int(params["message_id"])))
+        if original is None:
+            return web.json_response({"ok": False, "error_code": 400,
+                                      "description": "Bad Request: message to copy not found"}, status=400)
+        if int(params["chat_id"]) in self.blocked:
+            return web.json_response({"ok": False, "error_code": 403,
+                                      "description": "Forbidden: bot was blocked by the user"}, status=403)
+        copied = {k: original[k] for k in ("text", "caption", "photo") if k in original}
+        sent = Sent("copyMessage", {**params, **copied})
+        self.sent.append(sent)
+        self._new_sent.set()
+        message_id = next(self._message_ids)
+        self.messages[(sent.chat_id, message_id)] = {"message_id": message_id, **copied}
+        return self._ok({"message_id": message_id})
+
+    async def api_createForumTopic(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        chat = int(params["chat_id"])
+        if chat not in self.forum_groups:
+            return web.json_response({"ok": False, "error_code": 400,
+                                      "description": "Bad Request: the chat is not a forum"}, status=400)
+        thread = next(self._thread_ids)
+        self.topics[thread] = {"chat": chat, "name": params["name"], "closed": False}
+        self.sent.append(Sent("createForumTopic", params))
+        return self._ok({"message_thread_id": thread, "name": params["name"], "icon_color": 7322096})
+
+    async def _topic_call(self, method: str, params: dict[str, Any], **change: Any) -> web.Response:
+        thread = int(params["message_thread_id"])
+        if thread not in self.topics:
+            return web.json_response({"ok": False, "error_code": 400,
+                                      "description": "Bad Request: TOPIC_ID_INVALID"}, status=400)
+        self.topics[thread].update(change)
+        self.sent.append(Sent(method, params))
+        return self._ok(True)
+
+    async def api_editForumTopic(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        return await self._topic_call("editForumTopic", params, name=params.get("name"))
+
+    async def api_closeForumTopic(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        return await self._topic_call("closeForumTopic", params, closed=True)
+
+    async def api_deleteForumTopic(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        response = await self._topic_call("deleteForumTopic", params)
+        self.topics.pop(int(params["message_thread_id"]), None)
+        return response
 
     # -- what a test does --------------------------------------------------------------------
 
@@ -206,9 +282,11 @@ class FakeBotAPI:
         return user
 
     def _message(self, chat_id: int, language_code: str | None, **content: Any) -> dict:
-        return {"message_id": next(self._message_ids), "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"},
-                "from": self._user(chat_id, language_code), **content}
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": chat_id, "type": "private"},
+                   "from": self._user(chat_id, language_code), **content}
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
 
     def send_text(self, chat_id: int, text: str, language_code: str | None = None) -> dict:
         entities = []
@@ -223,11 +301,11 @@ class FakeBotAPI:
         return self._push({"message": self._message(chat_id, language_code, text=text,
                                                     forward_origin=origin)})
 
-    def send_photo(self, chat_id: int, caption: str, language_code: str | None = None) -> dict:
-        """A photo with a caption, such as a screenshot of an ad with its text."""
+    def send_photo(self, chat_id: int, caption: str | None, language_code: str | None = None) -> dict:
+        """A photo with a caption, such as a screenshot of an ad with its text (or none)."""
         photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 640, "height": 480}]
-        return self._push({"message": self._message(chat_id, language_code, photo=photo,
-                                                    caption=caption)})
+        extra = {"caption": caption} if caption is not None else {}
+        return self._push({"message": self._message(chat_id, language_code, photo=photo, **extra)})
 
     def edit_text(self, chat_id: int, text: str, language_code: str | None = None) -> dict:
         """The person edits an earlier message of theirs."""
@@ -251,9 +329,34 @@ class FakeBotAPI:
                  "from": self._user(chat_id, language_code), "message": message, "data": data}
         return self._push({"callback_query": query})
 
-    def messages_to(self, chat_id: int) -> list[Sent]:
+    def messages_to(self, chat_id: int, thread: int | None = None) -> list[Sent]:
+        """What the bot sent to a chat (copies included); with `thread`, to that forum topic."""
         return [s for s in self.sent if s.method in ("sendMessage", "sendPhoto", "sendPoll",
-                                                     "sendVoice") and s.chat_id == chat_id]
+                                                     "sendVoice", "copyMessage")
+                and s.chat_id == chat_id and (thread is None or s.thread == thread)]
+
+    # -- a forum supergroup (the counsellors' group) ----------------------------------------------
+
+    def _forum_chat(self, group_id: int) -> dict[str, Any]:
+        return {"id": group_id, "type": "supergroup", "title": "Counsellors", "is_forum": True}
+
+    def send_topic_text(self, group_id: int, user_id: int, thread: int | None, text: str) -> dict:
+        """A member writes in a topic of the forum group (thread None: its General topic)."""
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": self._forum_chat(group_id), "from": self._user(user_id, None),
+                   "text": text}
+        if thread is not None:
+            message.update(message_thread_id=thread, is_topic_message=True)
+        self.messages[(group_id, message["message_id"])] = message
+        return self._push({"message": message})
+
+    def press_topic_button(self, group_id: int, user_id: int, data: str) -> dict:
+        """A member of the forum group presses one of the bot's buttons there."""
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": self._forum_chat(group_id), "from": BOT_USER, "text": "…"}
+        query = {"id": str(next(self._update_ids) * 7919), "chat_instance": str(group_id),
+                 "from": self._user(user_id, None), "message": message, "data": data}
+        return self._push({"callback_query": query})
 
     def send_group_text(self, group_id: int, user_id: int, text: str,
                         language_code: str | None = None) -> dict:
@@ -291,17 +394,19 @@ class FakeBotAPI:
                                            "option_ids": [option],
                                            "option_persistent_ids": [str(option)]}})
 
-    async def wait_for(self, chat_id: int, count: int, timeout: float = 30.0) -> list[Sent]:
-        """Wait until the bot has sent `count` messages to the chat; return them all."""
+    async def wait_for(self, chat_id: int, count: int, timeout: float = 30.0,
+                       thread: int | None = None) -> list[Sent]:
+        """Wait until the bot has sent `count` messages to the chat (or its topic `thread`);
+        return them all."""
         deadline = time.monotonic() + timeout
-        while len(self.messages_to(chat_id)) < count:
+        while len(self.messages_to(chat_id, thread)) < count:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                got = [s.text[:60] for s in self.messages_to(chat_id)]
+                got = [s.text[:60] for s in self.messages_to(chat_id, thread)]
                 raise AssertionError(f"chat {chat_id}: wanted {count} messages, got {got}")
             self._new_sent.clear()
             try:
                 await asyncio.wait_for(self._new_sent.wait(), min(remaining, 0.5))
             except asyncio.TimeoutError:
                 pass
-        return self.messages_to(chat_id)
+        return self.messages_to(chat_id, thread)

@@ -29,7 +29,11 @@ SECTIONS = (
     ("ad_check.verdict", "Job ads checked: verdicts", "value"),
     ("ad_check.flag", "Job ads: most frequent warning signs", "value"),
     ("outreach", "Outreach: quizzes and group sessions", "value"),
+    ("handoff", "Talk to a person: cases opened and claimed", "value"),
+    ("handoff.priority", "Talk to a person: priority when a case opened", "value"),
+    ("handoff.outcome", "Talk to a person: how cases ended", "value"),
 )
+CLAIM_MINUTES = "handoff.claim_minutes"  # one count per claimed case, its value the minutes waited
 LANGUAGE_NAMES = {"km": "Khmer", "en": "English", "zh": "Chinese"}
 
 
@@ -126,8 +130,23 @@ def build(url: str, since: dt.date, today: dt.date | None = None) -> str:
                 for lang in langs) + "</tr>"
             for k in keys)
         parts.append(f"<table><tr><th>{'day' if by == 'day' else ''}</th>{header}</tr>{rows}</table>")
+    parts.append(_median_claim(url, since))
     parts.append("</html>")
     return "\n".join(parts)
+
+
+def _median_claim(url: str, since: dt.date) -> str:
+    """The median wait before a counsellor took a case, over every language (per language the
+    counts would be smaller still), shown only from SUPPRESS_BELOW claims on."""
+    with make_engine(url).connect() as conn:
+        waits = sorted(int(v) for v in conn.execute(select(events.c.value).where(
+            (events.c.kind == CLAIM_MINUTES) & (events.c.day >= since))).scalars() if v.isdigit())
+    title = "<h2>Talk to a person: median time to claim</h2>"
+    if len(waits) < SUPPRESS_BELOW:
+        return title + f"<p>Fewer than {SUPPRESS_BELOW} cases claimed in this period.</p>"
+    middle = len(waits) // 2
+    median = waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
+    return title + f"<p>Median: {median:g} minutes.</p>"
 
 
 def main(args: argparse.Namespace) -> int:

@@ -30,6 +30,11 @@ def seed(url: str) -> None:
     add("screening.tier", "urgent", "km", 4)  # too few to show
     add("ad_check.flag", "hotspot", "zh", 9)
     add("topic", "jobs", "km", 50, TODAY - dt.timedelta(days=90))  # before the period
+    add("handoff", "opened", "km", 8)
+    add("handoff", "claimed", "km", 6)
+    add("handoff.outcome", "referred", "km", 3)  # too few to show
+    for minutes, n in (("2", 2), ("7", 2), ("30", 2)):
+        add("handoff.claim_minutes", minutes, "km", n)
     with make_engine(url).begin() as conn:
         conn.execute(events.insert(), rows)
 
@@ -52,6 +57,9 @@ def test_the_report_shows_counts_and_suppresses_small_ones(sqlite_url):
     assert cell(page, "marriage", 1) == f"&lt;{SUPPRESS_BELOW}"
     assert cell(page, "warning", 0) == "7" and cell(page, "urgent", 0) == f"&lt;{SUPPRESS_BELOW}"
     assert cell(page, "hotspot", 0) == "9"
+    assert cell(page, "opened", 0) == "8" and cell(page, "claimed", 0) == "6"
+    assert cell(page, "referred", 0) == f"&lt;{SUPPRESS_BELOW}"
+    assert "Median: 7 minutes." in page  # 2, 2, 7, 7, 30, 30
     # No suppressed number appears anywhere in a table, and no totals are printed.
     tables = "".join(re.findall(r"<table>.*?</table>", page, flags=re.S))
     assert not re.search(r"<td>[1-4]</td>", tables)
