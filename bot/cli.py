@@ -202,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     check_ad.set_defaults(func=cmd_check_ad)
     eval_ads = verbs.add_parser("eval-ads", help="the job-ad checker on the labelled development set")
     eval_ads.add_argument("--json", action="store_true")
+    eval_ads.add_argument("--set", choices=["dev", "heldout"], default="dev",
+                          help="dev: the set the rules are tuned on (default); heldout: the set that is never "
+                          "tuned on, scored only as docs/evaluation.md says")
     eval_ads.set_defaults(func=cmd_eval_ads)
 
     cards = verbs.add_parser("cards", help="draw the outreach cards as PNG files and an A4 PDF "

@@ -19,6 +19,10 @@ from bot.content import Library, load_library
 from bot.settings import Settings
 
 DEV_SET = PROJECT_ROOT / "eval" / "job_ads"
+# written apart from the rules and DEV_SET, never tuned on: scored only as docs/evaluation.md says, and
+# only the shares are printed, never an ad
+HELDOUT_SET = PROJECT_ROOT / "eval" / "job_ads_heldout"
+SETS = {"dev": DEV_SET, "heldout": HELDOUT_SET}
 TARGETS = {"scam_high_risk": (">=", 0.85), "scam_no_flags": ("<=", 0.03),
            "ordinary_high_risk": ("<=", 0.05), "ordinary_no_flags": (">=", 0.60)}
 
@@ -100,11 +104,13 @@ def main_check(args: argparse.Namespace) -> int:
 
 
 def main_eval(args: argparse.Namespace) -> int:
-    results = evaluate(RedFlagChecker(_library()))
+    folder = SETS[getattr(args, "set", "dev")]
+    results = evaluate(RedFlagChecker(_library()), folder)
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    print("Job-ad checker on the development set (eval/job_ads/)")
+    name = "the development set" if folder == DEV_SET else "the HELD-OUT set (never tune on it)"
+    print(f"Job-ad checker on {name} ({folder.relative_to(PROJECT_ROOT)}/)")
     print(f"{'lang':5} {'ads':>4} {'scam→high':>10} {'scam→none':>10} {'ord→high':>9} {'ord→none':>9}")
     ok = True
     for lang, r in results.items():
