@@ -83,9 +83,9 @@ def test_migrations_bring_an_empty_database_to_the_current_schema(store):
     from bot.storage import VERSION_TABLE
 
     tables = set(inspect(store.engine).get_table_names())
-    assert {"prayat_users", "prayat_events", VERSION_TABLE} <= tables
+    assert {"prayat_users", "prayat_events", "prayat_cases", VERSION_TABLE} <= tables
     with store.engine.connect() as conn:
-        assert conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one() == "0003"
+        assert conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one() == "0004"
 
 
 def test_a_database_of_the_last_version_keeps_its_people(request, tmp_path):
