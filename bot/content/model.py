@@ -69,7 +69,7 @@ class Library:
 
     @cached_property
     def _place_lookup(self) -> tuple[re.Pattern[str] | None, dict[str, Place]]:
-        by_name = {name: place for place in self.places.values() for name in place.names}
+        by_name = {name: place for place in self.places.values() for name in place.all_names}
         names = sorted(by_name, key=len, reverse=True)  # the longest name at a position wins
         pattern = re.compile("|".join(map(re.escape, names)), re.IGNORECASE) if names else None
         return pattern, by_name

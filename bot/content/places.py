@@ -24,6 +24,16 @@ class Place:
     # Before those, for someone who says they are from another country: that country's own lines
     # (a Chinese citizen in Cambodia: China's consular protection).
     nationals: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Towns and zones where scam compounds are reported: recognised as this place in a message, and
+    # a warning sign in a job ad (abroad: `hotspot`; in Cambodia, beside honest employers:
+    # `border_town`).
+    hotspots: tuple[str, ...] = ()
+    # The country's own names count as hotspots too (a job in Myanmar offered in Cambodia).
+    country_is_hotspot: bool = False
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return self.names + self.hotspots
 
     def for_nationals(self, nationality: str | None) -> tuple[str, ...] | None:
         """The lines for people of that nationality here; None if the content has none."""
@@ -55,6 +65,10 @@ def load_places(ctx: Loading, path: Path, items: dict[str, dict[str, Item]],
             ctx.problem(path, line, f"{code}: hotlines item {hotlines!r} does not exist")
             continue
         names = tuple(str(n).casefold() for n in entry["names"] if str(n).strip())
+        hotspots = entry.get("hotspots") or []
+        if not isinstance(hotspots, list) or not all(isinstance(h, str) and h.strip() for h in hotspots):
+            ctx.problem(path, line, f"{code}: `hotspots` is a list of place names")
+            continue
         first = entry.get("contacts") or []
         if not isinstance(first, list) or len(first) > MAX_FIRST:
             ctx.problem(path, line, f"{code}: `contacts` is a list of at most {MAX_FIRST} contact ids")
@@ -78,5 +92,7 @@ def load_places(ctx: Loading, path: Path, items: dict[str, dict[str, Item]],
                         f"serve {code}")
             continue
         places[code] = Place(code, hotlines, names, tuple(first),
-                             tuple((str(n), tuple(ids)) for n, ids in nationals.items()))
+                             tuple((str(n), tuple(ids)) for n, ids in nationals.items()),
+                             tuple(h.strip().casefold() for h in hotspots if h.strip().casefold() not in names),
+                             entry.get("country_is_hotspot") is True)
     return places

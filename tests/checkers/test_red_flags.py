@@ -29,7 +29,7 @@ ORDINARY = {
 # sign -> language -> (a sentence that shows the sign, the words expected as evidence)
 POSITIVE = {
     "pay_per_task": {
-        "en": ("Earn money per click from your phone.", "per click"),
+        "en": ("Earn money per click from your phone.", None),
         "km": ("ធ្វើការនៅផ្ទះ ចុចឡាយបានលុយរាល់ថ្ងៃ។", None),
         "zh": ("在家做点赞员，一单一结。", None),
     },
@@ -45,8 +45,48 @@ POSITIVE = {
     },
     "hotspot": {
         "en": ("Work location: Myawaddy.", "Myawaddy"),
-        "km": ("ធ្វើការនៅប៉ោយប៉ែត។", "ប៉ោយប៉ែត"),
+        "km": ("ធ្វើការនៅមៀវ៉ាឌី។", "មៀវ៉ាឌី"),
         "zh": ("工作地点：妙瓦底。", "妙瓦底"),
+    },
+    "border_town": {
+        "en": ("Work location: Poipet.", "Poipet"),
+        "km": ("ធ្វើការនៅប៉ោយប៉ែត។", "ប៉ោយប៉ែត"),
+        "zh": ("工作地点：波贝。", "波贝"),
+    },
+    "border_crossing": {
+        "en": ("Our driver will pick you up at the border.", None),
+        "km": ("មានគេមកទទួលនៅព្រំដែន។", None),
+        "zh": ("到了边境有人接你。", None),
+    },
+    "no_passport": {
+        "en": ("Job in Thailand, no passport needed.", None),
+        "km": ("ការងារនៅថៃ មិនចាំបាច់មានលិខិតឆ្លងដែន។", None),
+        "zh": ("泰国工作，不用护照。", None),
+    },
+    "closed_compound": {
+        "en": ("Closed management: staff cannot leave the compound.", None),
+        "km": ("កម្មករមិនអាចចេញក្រៅបានទេ។", None),
+        "zh": ("园区实行封闭式管理。", None),
+    },
+    "fees_or_debt": {
+        "en": ("A security deposit of $200 is paid before you start.", None),
+        "km": ("ត្រូវបង់ប្រាក់កក់ ២០០ ដុល្លារ។", None),
+        "zh": ("入职需交押金2000元。", "押金"),
+    },
+    "bonus_lure": {
+        "en": ("Sign-up bonus, and a reward for every friend you bring.", None),
+        "km": ("ណែនាំមិត្តភក្តិមកធ្វើការ ទទួលបានប្រាក់រង្វាន់។", None),
+        "zh": ("新人红包，推荐朋友有奖励。", None),
+    },
+    "scam_work": {
+        "en": ("Position: chat agent for an online platform.", None),
+        "km": ("ការងារឆាតជាមួយភ្ញៀវបរទេស។", None),
+        "zh": ("招聘菠菜推广专员。", "菠菜"),
+    },
+    "crypto_pay": {
+        "en": ("Salary paid in USDT.", None),
+        "km": ("បើកប្រាក់ខែជា USDT។", None),
+        "zh": ("工资U结。", None),
     },
     "passport_kept": {
         "en": ("The company keeps your passport for visa processing.", None),
@@ -74,8 +114,25 @@ NEGATIVE = {
                     "km": "មានកន្លែងស្នាក់នៅសម្រាប់បុគ្គលិកមកពីខេត្ត។", "zh": "外省员工包住。"},
     "hotspot": {"en": "The warehouse is in Kandal province.", "km": "ឃ្លាំងនៅខេត្តកណ្តាល។",
                 "zh": "仓库在干丹省。"},
-    "passport_kept": {"en": "Bring a copy of your ID card.", "km": "យកច្បាប់ចម្លងអត្តសញ្ញាណប័ណ្ណមក។",
-                      "zh": "请带身份证复印件。"},
+    # Preah Sihanouk Boulevard in Phnom Penh is not the province (content review R4).
+    "border_town": {"en": "Our office is near the Royal Palace.", "km": "ការិយាល័យនៅមហាវិថីព្រះសីហនុ។",
+                    "zh": "地址：金边西哈努克大道120号。"},
+    "border_crossing": {"en": "Truck driver for cross-border deliveries, licence required.",
+                        "km": "អ្នកបើកឡានដឹកទំនិញទៅខេត្ត។", "zh": "司机负责跨境物流运输，持证上岗。"},
+    # A job at home needs only an ID card: no place abroad, no sign (R3).
+    "no_passport": {"en": "No passport needed, bring your ID card.",
+                    "km": "មិនចាំបាច់មានលិខិតឆ្លងដែន យកតែអត្តសញ្ញាណប័ណ្ណមក។", "zh": "无需护照，身份证即可。"},
+    "closed_compound": {"en": "Staff are free to go out after work.", "km": "បុគ្គលិកអាចចេញក្រៅបានក្រោយម៉ោងធ្វើការ។",
+                        "zh": "下班后可以自由外出。"},
+    # A safe promise is not a sign (negation, R1).
+    "fees_or_debt": {"en": "No deposit is required.", "km": "ក្រុមហ៊ុនមិនយកប្រាក់កក់ទេ។", "zh": "无需交押金。"},
+    "bonus_lure": {"en": "Annual bonus after one year of work.", "km": "ប្រាក់រង្វាន់ប្រចាំឆ្នាំ។",
+                   "zh": "年终奖金。"},
+    "scam_work": {"en": "Customer service staff for our shop in Phnom Penh.",
+                  "km": "បុគ្គលិកបម្រើអតិថិជននៅហាងយើង។", "zh": "门店客服，负责接待顾客。"},
+    "crypto_pay": {"en": "Salary paid by bank transfer (ABA).", "km": "បើកប្រាក់ខែតាម ABA។", "zh": "工资银行转账。"},
+    "passport_kept": {"en": "You keep your passport at all times.", "km": "ក្រុមហ៊ុនមិនយកលិខិតឆ្លងដែនទុកទេ។",
+                      "zh": "不扣护照，证件自己保管。"},
     "age_or_language": {"en": "Age 18-45, men or women.", "km": "អាយុ ១៨ ដល់ ៤៥ ឆ្នាំ។",
                         "zh": "年龄18-45岁。"},
     "urgency": {"en": "Urgent hiring, apply before 30 June.", "km": "ត្រូវការបន្ទាន់។",
@@ -165,7 +222,7 @@ def test_a_chinese_ad_is_read_whatever_the_checkers_language(checker):
     ad = "高薪诚聘客服，月薪一万五，包机票，包吃住，无需经验，工作地点西港，联系飞机 @kefu_888"
     check = checker.check(ad)
     assert check.lang == "zh" and check.verdict == "high_risk"
-    assert {"high_pay", "free_travel", "no_experience", "hotspot", "chat_only_contact"} <= {
+    assert {"high_pay", "free_travel", "no_experience", "border_town", "chat_only_contact"} <= {
         f.id for f in check.flags}
 
 
@@ -201,3 +258,62 @@ def test_check_ad_batch_adds_verdict_and_flags_to_each_row(tmp_path):
     assert [(r["id"], r["verdict"]) for r in rows] == [("1", "high_risk"), ("2", "no_flags")]
     assert {"id": "hotspot", "evidence": "Myawaddy"} in json.loads(rows[0]["flags"])
     assert "2 ads checked" in done.stderr
+
+
+@pytest.mark.parametrize("ad", [
+    # The content review's honest ads (R1-R5): promises and Phnom Penh addresses are not signs.
+    "金边某酒店招聘服务员，月薪400美元，包吃包住，不扣护照，证件自己保管，日结也可。"
+    "地址：金边棉芷区271号。电话 012 000 345",
+    "金边华信建材有限公司招聘普工，无需交押金，不收护照，不扣证件。电话 012 000 345",
+    "ក្រុមហ៊ុនមិនយកលិខិតឆ្លងដែនទុកទេ កម្មករទុកលិខិតឆ្លងដែនដោយខ្លួនឯង។ ទូរស័ព្ទ ០១២ ០០០ ៣៤៥",
+    "ABC Hotel Co., Ltd, Street 21. You keep your passport at all times. We never ask for a deposit. Call 012 000 345",
+])
+def test_a_safe_promise_is_not_a_warning_sign(checker, ad):
+    assert checker.check(ad).verdict == "no_flags", flags(checker, ad)
+
+
+@pytest.mark.parametrize("ad, signs", [
+    # The content review's compound ads that were only "caution" (R6-R9).
+    ("缅甸妙瓦底园区 高薪招聘 封闭式管理 安全有保障", {"hotspot", "closed_compound"}),
+    ("签约一年，违约需赔偿5万，押金2000，可预支工资，机票落地报销", {"fees_or_debt", "free_travel"}),
+    ("菠菜公司招聘推广，话务，引流，网投", {"scam_work"}),
+    ("ការងារនៅថៃ ចាំមានគេមកទទួលនៅព្រំដែន មិនចាំបាច់លិខិតឆ្លងដែន", {"border_crossing", "no_passport"}),
+    ("ការងារនៅឡាវ ប្រាក់ខែ 900 ដុល្លារ ឆាតជាមួយភ្ញៀវបរទេស បើកប្រាក់ខែជា USDT", {"hotspot", "crypto_pay"}),
+    ("Good pay, we will pick you up at the border, contact telegram @jobs123", {"border_crossing"}),
+])
+def test_what_compound_ads_say_is_high_risk(checker, ad, signs):
+    check = checker.check(ad)
+    assert signs <= {f.id for f in check.flags} and check.verdict == "high_risk", check
+
+
+def test_a_negation_in_another_clause_does_not_count(checker):
+    assert "free_travel" in flags(checker, "不用担心，包机票。")
+    assert "passport_kept" in flags(checker, "No problem. The company keeps your passport.")
+
+
+@pytest.mark.parametrize("lang, pay", [
+    ("en", "Income above ten thousand dollars a month."),
+    ("zh", "月入过万。"),
+    ("km", "ប្រាក់ខែ មួយពាន់ប្រាំរយដុល្លារ។"),
+    ("en", "Pay $45 a day."),  # 45 × 26 working days is far above normal
+])
+def test_pay_in_words_or_by_the_day_is_read_as_a_month(checker, lang, pay):
+    assert "high_pay" in flags(checker, f"{ORDINARY[lang]} {pay}")
+
+
+@pytest.mark.parametrize("pay", ["Earn $0.5 per like.", "每单佣金5元。", "ប្រាក់ ២ ដុល្លារ ក្នុងមួយលីក។"])
+def test_pay_per_task_is_a_sign_whatever_the_amount(checker, pay):
+    found = flags(checker, f"{ORDINARY['en']} {pay}")
+    assert "pay_per_task" in found and found["pay_per_task"] in pay
+
+
+def test_honest_daily_pay_is_not_a_sign(checker):
+    found = flags(checker, f"{ORDINARY['en']} Construction helpers, $12 per day, paid daily.")
+    assert "high_pay" not in found and "pay_per_task" not in found
+
+
+def test_a_place_in_places_yml_is_a_hotspot_for_the_checker_and_a_place_for_the_dialogue(checker):
+    library = load_library(CONTENT_ROOT)
+    assert library.place_in("I am in Myawaddy").country == "MM"
+    assert library.place_in("ខ្ញុំនៅប៉ោយប៉ែត").country == "KH"
+    assert flags(checker, f"{ORDINARY['en']} Work in Myawaddy.")["hotspot"] == "Myawaddy"
