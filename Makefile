@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run chat test test-fast train validate eval lint content-check bench cards fonts clean
+.PHONY: run chat test test-fast train validate eval lint content-check bench cards fonts ocr clean
 
 $(STAMP): pyproject.toml scripts/find-python
 	@python=$$(scripts/find-python) && echo "Using $$python" && \
@@ -16,14 +16,14 @@ $(STAMP): pyproject.toml scripts/find-python
 	@touch $(STAMP)
 
 ## run: the bot. Telegram if TELEGRAM_BOT_TOKEN is set, otherwise a chat in this terminal.
-run: $(STAMP) fonts
+run: $(STAMP) fonts ocr
 	$(BIN)/prayat run
 
 chat: $(STAMP)
 	$(BIN)/prayat chat
 
 ## test: the whole suite, against the real Rasa model and servers (trains the model if needed).
-test: $(STAMP) fonts
+test: $(STAMP) fonts ocr
 	$(BIN)/ruff check bot actions nlu tests scripts
 	$(BIN)/prayat content check
 	$(BIN)/prayat validate
@@ -60,6 +60,11 @@ cards: $(STAMP) fonts
 ## fonts: Khmer OS and Noto Sans CJK for the cards (Debian packages, installed if missing).
 fonts:
 	@scripts/ensure-fonts
+
+## ocr: Tesseract with Khmer, Chinese and English, for job ads sent as pictures (Debian packages,
+## installed if missing).
+ocr:
+	@scripts/ensure-ocr
 
 bench: $(STAMP)
 	$(BIN)/prayat train

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import content, reply_language, send_item
 from bot import AMOUNT_ENTITY
-from bot.checkers.red_flags import AD_METADATA, MIN_FORWARDED_AD, checker_for
+from bot.checkers.red_flags import AD_METADATA, AD_SOURCE, MIN_FORWARDED_AD, checker_for
 from bot.content import render
 
 # The first check imports spaCy and builds the phrase matcher (about 4 s on these machines). Done
@@ -27,6 +27,14 @@ def _ad_in_metadata(tracker: Tracker) -> str | None:
             ad = (event.get("metadata") or {}).get(AD_METADATA)
             return ad if isinstance(ad, str) and ad.strip() else None
     return None
+
+
+def _from_photo(tracker: Tracker) -> bool:
+    """Whether the ad being checked was read from a picture (the bot says so in the metadata)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and (event.get("metadata") or {}).get(AD_METADATA):
+            return (event.get("metadata") or {}).get(AD_SOURCE) == "photo"
+    return False
 
 
 def _offer_in_request(tracker: Tracker) -> str | None:
@@ -92,6 +100,10 @@ class ActionAdResult(Action):
         lang = reply_language(tracker)
         check = checker_for(library).check(tracker.get_slot("ad_text") or "")
         reply = render(library, f"ad_check.result.{check.verdict}", lang)
+        if _from_photo(tracker):
+            # Reading a picture can miss words: the verdict says what was read, not more.
+            reply["text"] = library.items[lang]["ad_check.from_photo"].text.strip() + "\n\n" + reply["text"]
+            reply["content"] = ["ad_check.from_photo", *reply["content"]]
         if check.flags:
             lines = [library.items[lang]["ad_check.found"].text]
             for flag in check.flags:

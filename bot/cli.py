@@ -139,6 +139,12 @@ def cmd_eval_ads(args: argparse.Namespace) -> int:
     return main_eval(args)
 
 
+def cmd_eval_ocr(args: argparse.Namespace) -> int:
+    from bot.tools.ocr_eval import main
+
+    return main(args)
+
+
 def cmd_cards(args: argparse.Namespace) -> int:
     from bot.outreach.cards import main
 
@@ -199,13 +205,24 @@ def build_parser() -> argparse.ArgumentParser:
                                 "CSV file of ads (--csv IN --out OUT)")
     check_ad.add_argument("--csv", metavar="IN", help="a CSV file with a `text` column")
     check_ad.add_argument("--out", metavar="OUT", help="where to write IN with verdict and flags")
+    check_ad.add_argument("--image", metavar="FILE", help="a photo or screenshot of an ad: read with OCR, "
+                          "then checked; the JSON adds the text read and how sure the reading is")
     check_ad.set_defaults(func=cmd_check_ad)
     eval_ads = verbs.add_parser("eval-ads", help="the job-ad checker on the labelled development set")
     eval_ads.add_argument("--json", action="store_true")
-    eval_ads.add_argument("--set", choices=["dev", "heldout"], default="dev",
+    eval_ads.add_argument("--set", choices=["dev", "heldout", "heldout2"], default="dev",
                           help="dev: the set the rules are tuned on (default); heldout: the set that is never "
                           "tuned on, scored only as docs/evaluation.md says")
     eval_ads.set_defaults(func=cmd_eval_ads)
+
+    eval_ocr = verbs.add_parser("eval-ocr", help="job ads drawn as images and read back with OCR: "
+                                "character error rate and the checker's verdict, per language and style")
+    eval_ocr.add_argument("--set", choices=["dev", "heldout", "heldout2"], default="dev")
+    eval_ocr.add_argument("--per-label", type=int, default=10,
+                          help="ads drawn per language and label (scam, ordinary); default 10")
+    eval_ocr.add_argument("--details", action="store_true", help="every image's scores (dev set only)")
+    eval_ocr.add_argument("--keep", metavar="DIR", help="write the images drawn to DIR (dev set only)")
+    eval_ocr.set_defaults(func=cmd_eval_ocr)
 
     cards = verbs.add_parser("cards", help="draw the outreach cards as PNG files and an A4 PDF "
                              "handout per language")
@@ -232,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     # local pepper) is for this user alone.
     os.umask(0o077)
     args = build_parser().parse_args(argv)
-    quiet = getattr(args, "jsonl", False) or args.verb in ("content", "check-ad", "eval-ads", "cards")
+    quiet = getattr(args, "jsonl", False) or args.verb in ("content", "check-ad", "eval-ads", "eval-ocr", "cards")
     _logging(args.verbose, quiet=quiet, serving=args.verb in SERVING)
     return args.func(args)
 

@@ -8,6 +8,7 @@ updates a test "sends" for getUpdates (long polling), and records everything the
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import json
 import time
@@ -57,6 +58,24 @@ class Sent:
         return [b for row in markup.get("inline_keyboard", []) for b in row]
 
 
+def _png_size(data: bytes) -> tuple[int, int]:
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except Exception:  # noqa: BLE001 - not an image: Telegram would still say some size
+        return 640, 480
+
+
+# A 1×1 white PNG: a photo whose content does not matter to the test.
+_PLACEHOLDER_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
+    "3a7e9b550000000a49444154789c6360000000020001e221bc330000000049454e44ae426082")
+
+
 class FakeBotAPI:
     def __init__(self) -> None:
         self.updates: list[dict[str, Any]] = []
@@ -77,6 +96,12 @@ class FakeBotAPI:
         self._thread_ids = _THREAD_IDS
         self.forum_groups: set[int] = set()  # chats that are forums (createForumTopic works there)
         self.blocked: set[int] = set()  # chats that blocked the bot (403 on sending to them)
+        # Files a test's user sent (photos, documents): file id -> bytes, served by getFile and the
+        # file download path as Telegram does; `downloads` counts what the bot fetched.
+        self.files: dict[str, bytes] = {}
+        self.downloads: list[str] = []
+        self.chat_actions: list[tuple[int, str]] = []  # "typing" while a picture is read
+        self._file_ids = itertools.count(1)
 
     # -- server ------------------------------------------------------------------------------
 
@@ -84,6 +109,7 @@ class FakeBotAPI:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._dispatch)
         app.router.add_get("/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -125,6 +151,15 @@ class FakeBotAPI:
                                       "description": f"fake API has no {method}"}, status=404)
         return await handler(params)
 
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != TOKEN:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].split("/")[-1]
+        if file_id not in self.files:
+            return web.Response(status=404)
+        self.downloads.append(file_id)
+        return web.Response(body=self.files[file_id])
+
     @staticmethod
     def _ok(result: Any) -> web.Response:
         return web.json_response({"ok": True, "result": result})
@@ -133,6 +168,18 @@ class FakeBotAPI:
 
     async def api_getMe(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
         return self._ok(BOT_USER)
+
+    async def api_getFile(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        file_id = str(params.get("file_id"))
+        if file_id not in self.files:
+            return web.json_response({"ok": False, "error_code": 400,
+                                      "description": "Bad Request: invalid file_id"}, status=400)
+        return self._ok({"file_id": file_id, "file_unique_id": f"u-{file_id}",
+                         "file_size": len(self.files[file_id]), "file_path": f"files/{file_id}"})
+
+    async def api_sendChatAction(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        self.chat_actions.append((int(params["chat_id"]), str(params.get("action"))))
+        return self._ok(True)
 
     async def api_deleteWebhook(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
         return self._ok(True)
@@ -301,11 +348,34 @@ class FakeBotAPI:
         return self._push({"message": self._message(chat_id, language_code, text=text,
                                                     forward_origin=origin)})
 
-    def send_photo(self, chat_id: int, caption: str | None, language_code: str | None = None) -> dict:
-        """A photo with a caption, such as a screenshot of an ad with its text (or none)."""
-        photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 640, "height": 480}]
-        extra = {"caption": caption} if caption is not None else {}
+    def _file(self, data: bytes) -> str:
+        file_id = f"file-{next(self._file_ids)}"
+        self.files[file_id] = data
+        return file_id
+
+    def send_photo(self, chat_id: int, caption: str | None, language_code: str | None = None,
+                   image: bytes | None = None, forwarded: bool = False) -> dict:
+        """A photo (the image's bytes, or a small placeholder), with a caption or none. Telegram
+        sends each photo in several sizes; the largest is the image itself."""
+        data = image if image is not None else _PLACEHOLDER_PNG
+        width, height = _png_size(data)
+        photo = [{"file_id": self._file(data), "file_unique_id": f"t{next(self._file_ids)}",
+                  "width": max(1, width // 4), "height": max(1, height // 4)},
+                 {"file_id": self._file(data), "file_unique_id": f"p{next(self._file_ids)}",
+                  "width": width, "height": height, "file_size": len(data)}]
+        extra: dict[str, Any] = {"caption": caption} if caption is not None else {}
+        if forwarded:
+            extra["forward_origin"] = {"type": "hidden_user", "sender_user_name": "Recruiter",
+                                       "date": int(time.time())}
         return self._push({"message": self._message(chat_id, language_code, photo=photo, **extra)})
+
+    def send_document(self, chat_id: int, data: bytes, file_name: str, mime_type: str,
+                      caption: str | None = None, language_code: str | None = None) -> dict:
+        """A file, such as an image sent uncompressed ("send as file") or a PDF."""
+        document = {"file_id": self._file(data), "file_unique_id": f"d{next(self._file_ids)}",
+                    "file_name": file_name, "mime_type": mime_type, "file_size": len(data)}
+        extra = {"caption": caption} if caption is not None else {}
+        return self._push({"message": self._message(chat_id, language_code, document=document, **extra)})
 
     def edit_text(self, chat_id: int, text: str, language_code: str | None = None) -> dict:
         """The person edits an earlier message of theirs."""

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import ChatAction, MessageLimit, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -136,6 +137,27 @@ class SkipUnreadableUpdates(HTTPXRequest):
         return {"update_id": update_id} if isinstance(update_id, int) else None
 
 
+IMAGES = filters.PHOTO | filters.Document.IMAGE
+MAX_DOWNLOAD = 10_000_000  # bytes; Telegram lets a bot download files up to 20 MB
+
+
+async def _image_bytes(message) -> bytes:
+    """The picture, in memory only: the largest size of a photo, or an image file. Empty when it
+    is too large or cannot be fetched (the person is then asked for the text)."""
+    if message.photo:
+        source = message.photo[-1]
+    else:
+        source = message.document
+    if source is None or (source.file_size or 0) > MAX_DOWNLOAD:
+        return b""
+    try:
+        file = await source.get_file()
+        return bytes(await file.download_as_bytearray())
+    except TelegramError as error:
+        logger.warning("Could not fetch a picture: %s", type(error).__name__)
+        return b""
+
+
 MEDIA = (
     filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
     | filters.ANIMATION | filters.LOCATION | filters.VENUE | filters.CONTACT | filters.Document.ALL
@@ -195,6 +217,8 @@ class TelegramFrontEnd:
         for handler in self.outreach.handlers():  # the quiz and group sessions come first
             app.add_handler(handler)
         app.add_handler(CallbackQueryHandler(self.on_button))
+        # A photo or an image sent as a file, with or without a caption: read for a job ad.
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGES & IMAGES, self.on_image))
         # An edited message is answered as a new one: a fixed typo may be the message that matters.
         app.add_handler(MessageHandler(
             filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION), self.on_text))
@@ -218,6 +242,17 @@ class TelegramFrontEnd:
         outreach worker's /session (bot/outreach/desk.py), and talks to each person privately."""
         chat = update.effective_chat
         return chat is not None and chat.type == "private"
+
+    async def on_image(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if not self._private(update):
+            return
+        if self.handoff and await self.handoff.relay(update, context):
+            return  # an open case: the counsellor sees the picture; it is not read
+        await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)  # reading takes a moment
+        await self._answer(update, context, Incoming(
+            user="", text=message.caption or "", image=await _image_bytes(message),
+            forwarded=message.forward_origin is not None))
 
     async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not self._private(update):

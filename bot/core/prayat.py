@@ -6,6 +6,7 @@ time, the bot answers from content itself, so help never depends on the model be
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -18,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from bot import LANGUAGES, PROJECT_ROOT
-from bot.checkers.red_flags import AD_METADATA, looks_like_ad
+from bot.checkers import ocr
+from bot.checkers.red_flags import AD_METADATA, AD_SOURCE, looks_like_ad
 from bot.checkers.who import about, nationality, without_nationality, word_pattern
 from bot.content import ContentStore, Library, Reply, emergency_reply, render, voice
 from bot.content.library import LISTEN
@@ -64,6 +66,13 @@ STAFF_COMMANDS = {"/status"}
 LISTEN_HERE = "listen"  # a "🔊 Listen" button: the recording
 BAD_BUTTON = "bad_button"  # an old button from an earlier version, or forged callback data
 HANDOFF = "handoff"  # "talk to a person": the consent, or the honest "no counsellor here"
+# A photo or image file whose words could not be used: the item that says so, and asks for the text.
+PHOTO_UNREADABLE = "ad_check.photo_unreadable"  # blurred, dark, too little text, not an image
+PHOTO_NOT_AD = "ad_check.photo_not_ad"  # read, but not a job offer
+PHOTO_UNAVAILABLE = "ad_check.photo_unavailable"  # no OCR on this server
+PHOTO_ANSWERS = (PHOTO_UNREADABLE, PHOTO_NOT_AD, PHOTO_UNAVAILABLE)
+_PHOTO_OUTCOME = {PHOTO_UNREADABLE: "unreadable", PHOTO_NOT_AD: "not_an_ad", PHOTO_UNAVAILABLE: "no_ocr"}
+MAX_IMAGE_BYTES = 10_000_000  # a Telegram photo is at most 10 MB; a larger file is not read
 _SET_LANGUAGE = re.compile(r'^/set_language\{"language":\s*"(km|en|zh)"\}$')
 _COMMAND = re.compile(r"^(/[A-Za-z_]+)(?:@\w+)?\s*$")
 _LEADING_SLASHES = re.compile(r"^[\s/]+")
@@ -99,6 +108,9 @@ class Incoming:
     telegram_language: str | None = None
     staff: bool = False  # listed in PRAYAT_ADMIN_IDS: may use staff commands
     forwarded: bool = False  # forwarded from someone else (a post, a channel, a recruiter)
+    # A photo or an image sent as a file, as bytes in memory (read for a job ad, never stored);
+    # its caption, if any, is `text`.
+    image: bytes | None = None
 
 
 @dataclass
@@ -160,6 +172,7 @@ class Act:
     about: str | None = None  # who is in danger, if the message says (bot/checkers/who.py)
     nationality: str | None = None  # where the writer is from, if they say (the same module)
     here: str | None = None  # LISTEN_HERE, DELETE_CONFIRMED, a staff command or BAD_BUTTON
+    source: str | None = None  # where the ad came from when not typed: "photo"
 
 
 def understand(incoming: Incoming, library: Library) -> Act:
@@ -213,6 +226,19 @@ def understand(incoming: Incoming, library: Library) -> Act:
     return Act(text, detected, place=place, about=who, nationality=origin)
 
 
+_OCR_AT_ONCE = 1  # images read at the same time: each takes a core for a second or two
+_ocr_semaphores: dict[int, asyncio.Semaphore] = {}
+
+
+def _ocr_turns() -> asyncio.Semaphore:
+    """Photos wait their turn for OCR, so that a burst of them cannot starve the text replies."""
+    loop = id(asyncio.get_running_loop())
+    if loop not in _ocr_semaphores:
+        _ocr_semaphores.clear()
+        _ocr_semaphores[loop] = asyncio.Semaphore(_OCR_AT_ONCE)
+    return _ocr_semaphores[loop]
+
+
 class Prayat:
     def __init__(self, content: ContentStore, rasa: RasaClient, users: UserStore,
                  pepper: bytes, flood: FloodGuard | None = None,
@@ -244,7 +270,8 @@ class Prayat:
         """
         library = self.content.library
         key = user_key(self.pepper, incoming.user)
-        act = understand(incoming, library)
+        act = await self._read_image(incoming, library) if incoming.image is not None else \
+            understand(incoming, library)
         flood = self.flood.check(key)
         if flood == "drop" and not act.emergency or \
                 flood != "ok" and act.emergency and not self.flood.first_emergency(key):
@@ -278,7 +305,48 @@ class Prayat:
             replies.append(render(library, "language.offer", lang))
         priority = _priority(replies)
         await self._count(key, lang, replies)
+        if act.source == "photo":
+            await self.users.count("ad_check.photo", ["read"], lang)
         return Answer(lang, replies, priority)
+
+    async def _read_image(self, incoming: Incoming, library: Library) -> Act:
+        """A photo or image file: its words read (bot/checkers/ocr.py) and checked as a job ad,
+        the caption being the person's own words. The image and its text stay in memory."""
+        words = clean_text(incoming.text or "").strip()
+        caption = Incoming(incoming.user, text=words, telegram_language=incoming.telegram_language,
+                           staff=incoming.staff, forwarded=incoming.forwarded)
+        own = understand(caption, library) if words else None
+        said = own.detected if own and own.detected.clear else UNKNOWN
+        if own and own.emergency:
+            # The person's own words say they are in danger: that is answered first, always.
+            return own
+        # A caption that is itself an ad ("Hiring now! $1,800…") is checked even if the picture
+        # cannot be read.
+        caption_ad = own if own and own.ad is not None else None
+        image = incoming.image or b""
+        try:
+            if len(image) > MAX_IMAGE_BYTES:
+                raise ocr.NotAnImage("too large")
+            async with _ocr_turns():
+                reading = await asyncio.to_thread(ocr.read, image)
+        except ocr.OcrUnavailable as error:
+            logger.error("Cannot read images: %s", error)
+            return caption_ad or Act(PHOTO_UNAVAILABLE, said, here=PHOTO_UNAVAILABLE)
+        except ocr.NotAnImage:
+            return caption_ad or Act(PHOTO_UNREADABLE, said, here=PHOTO_UNREADABLE)
+        if not reading.readable:
+            return caption_ad or Act(PHOTO_UNREADABLE, said, here=PHOTO_UNREADABLE)
+        if not looks_like_ad(reading.text, forwarded=True):
+            # Not a job offer: a caption is answered as the message it is.
+            return own or Act(PHOTO_NOT_AD, Guess(guess(reading.text).language, False), here=PHOTO_NOT_AD)
+        ad = f"{words}\n{reading.text}" if caption_ad else reading.text
+        named = library.place_in(f"{words}\n{reading.text}")
+        # Answered in the caption's language; with no caption, the ad's is only a guess (a known
+        # person keeps theirs), as for a forwarded ad.
+        detected = said if said.clear else Guess(guess(reading.text).language, False)
+        return Act(CHECK_AD, detected, ad=ad, place=named.country if named else None,
+                   about=own.about if own else None, nationality=own.nationality if own else None,
+                   source="photo")
 
     def _handoff_offer(self, lang: str) -> Reply:
         library = self.content.library
@@ -289,6 +357,10 @@ class Prayat:
 
     async def _answer_here(self, act: Act, key: str, lang: str, incoming: Incoming) -> list[Reply]:
         library = self.content.library
+        if act.here in PHOTO_ANSWERS:
+            # Only which of the three it was is counted; nothing of the picture.
+            await self.users.count("ad_check.photo", [_PHOTO_OUTCOME[act.here]], lang)
+            return [render(library, act.here, lang)]
         if act.here == LISTEN_HERE:
             # A recording for people who read little: sent by the bot, no dialogue needed.
             item = library.item(act.message, lang)
@@ -329,7 +401,11 @@ class Prayat:
                 replies += await self.rasa.send(
                     key, _emergency(act.place, act.about, act.nationality), {"language": lang})
                 message = CHECK_AD
-            metadata = {"language": lang} if act.ad is None else {"language": lang, AD_METADATA: act.ad}
+            metadata: dict[str, Any] = {"language": lang}
+            if act.ad is not None:
+                metadata[AD_METADATA] = act.ad
+                if act.source:
+                    metadata[AD_SOURCE] = act.source
             replies += await self.rasa.send(key, message, metadata)
             if not replies:
                 # Every rule ends in an action that answers, so silence means a failure, most

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot import AMOUNT_ENTITY
-from bot.checkers.red_flags import AD_METADATA
+from bot.checkers.red_flags import AD_METADATA, AD_SOURCE
 from bot.checkers.screening import ANSWER_SLOTS, ANSWERS, WHO
 from bot.checkers.who import ABOUT
 from bot.storage import EVENTS_TABLE, scrub  # noqa: F401 - EVENTS_TABLE: the table this store writes
@@ -47,7 +47,7 @@ SESSION_METADATA_SLOT = "session_started_metadata"
 
 def _without_ad(value: Any) -> Any:
     """Message metadata without the job ad the bot sent along for checking."""
-    return {k: v for k, v in value.items() if k != AD_METADATA} if isinstance(value, dict) else value
+    return {k: v for k, v in value.items() if k not in (AD_METADATA, AD_SOURCE)} if isinstance(value, dict) else value
 
 
 def _storable(name: str, value: Any) -> bool:

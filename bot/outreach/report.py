@@ -28,6 +28,7 @@ SECTIONS = (
     ("screening.tier", "Situation checks: result tiers", "value"),
     ("ad_check.verdict", "Job ads checked: verdicts", "value"),
     ("ad_check.flag", "Job ads: most frequent warning signs", "value"),
+    ("ad_check.photo", "Job ads sent as pictures: read, unreadable, not an ad", "value"),
     ("outreach", "Outreach: quizzes and group sessions", "value"),
     ("handoff", "Talk to a person: cases opened and claimed", "value"),
     ("handoff.priority", "Talk to a person: priority when a case opened", "value"),

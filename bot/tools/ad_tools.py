@@ -22,7 +22,9 @@ DEV_SET = PROJECT_ROOT / "eval" / "job_ads"
 # written apart from the rules and DEV_SET, never tuned on: scored only as docs/evaluation.md says, and
 # only the shares are printed, never an ad
 HELDOUT_SET = PROJECT_ROOT / "eval" / "job_ads_heldout"
-SETS = {"dev": DEV_SET, "heldout": HELDOUT_SET}
+# A second one, written the same way by another helper after the first had been scored twice.
+HELDOUT2_SET = PROJECT_ROOT / "eval" / "job_ads_heldout2"
+SETS = {"dev": DEV_SET, "heldout": HELDOUT_SET, "heldout2": HELDOUT2_SET}
 TARGETS = {"scam_high_risk": (">=", 0.85), "scam_no_flags": ("<=", 0.03),
            "ordinary_high_risk": ("<=", 0.05), "ordinary_no_flags": (">=", 0.60)}
 
@@ -93,8 +95,35 @@ def meets(metric: str, value: float) -> bool:
     return value >= target if op == ">=" else value <= target
 
 
+def check_image(checker: RedFlagChecker, path: Path) -> int:
+    """The same JSON as for text, plus what was read: the text, the confidence, and whether it was
+    good enough for the chat to give a verdict (it asks for the text otherwise)."""
+    from bot.checkers import ocr
+
+    try:
+        reading = ocr.read(path.read_bytes())
+    except OSError as error:
+        print(f"{path}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    except ocr.NotAnImage:
+        print(f"{path}: not an image that can be read", file=sys.stderr)
+        return 2
+    except ocr.OcrUnavailable as error:
+        print(f"Cannot read images: {error}", file=sys.stderr)
+        return 2
+    result = json.loads(checker.check(reading.text).as_json())
+    result["read"] = {"text": reading.text, "confidence": reading.confidence,
+                      "languages": reading.languages, "readable": reading.readable}
+    if not reading.readable:
+        result["verdict"], result["flags"] = None, []  # as in the chat: too little read to judge
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
 def main_check(args: argparse.Namespace) -> int:
     checker = RedFlagChecker(_library())
+    if getattr(args, "image", None):
+        return check_image(checker, Path(args.image))
     if args.csv:
         if not args.out:
             print("--csv needs --out FILE", file=sys.stderr)
@@ -109,7 +138,7 @@ def main_eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    name = "the development set" if folder == DEV_SET else "the HELD-OUT set (never tune on it)"
+    name = "the development set" if folder == DEV_SET else "a HELD-OUT set (never tune on it)"
     print(f"Job-ad checker on {name} ({folder.relative_to(PROJECT_ROOT)}/)")
     print(f"{'lang':5} {'ads':>4} {'scam→high':>10} {'scam→none':>10} {'ord→high':>9} {'ord→none':>9}")
     ok = True

@@ -23,17 +23,23 @@ import pytest
 from sqlalchemy import text
 
 from bot import private_logs
+from bot.checkers import ocr
 from bot.dialogue.tracker_store import DatabaseUrlTrackerStore
 from bot.storage import UserStore, make_engine
+from bot.tools.ocr_eval import Sample, draw
 from tests.conftest import own_stack, telegram_for
 
 pytestmark = pytest.mark.stack
 
-NAME, HANDLE, AD_WORD, CAPTION_WORD, EDIT_WORD, SLASH_WORD = (
-    "Zqxvorn", "zq_recruiter", "ZQXADMARK", "ZQXCAPTION", "ZQXEDITED", "ZQXSLASHED")
+NAME, HANDLE, AD_WORD, CAPTION_WORD, EDIT_WORD, SLASH_WORD, PICTURE_WORD = (
+    "Zqxvorn", "zq_recruiter", "ZQXADMARK", "ZQXCAPTION", "ZQXEDITED", "ZQXSLASHED", "ZQXPICTURE")
 PHONE_SPELLINGS = ("012 345 678", "012345678", "12345678")
 # The words people typed: none may be left anywhere.
 TYPED = (NAME, HANDLE, AD_WORD, CAPTION_WORD, EDIT_WORD, SLASH_WORD, *PHONE_SPELLINGS)
+# The words of an ad sent as a picture (read with OCR): none may be left either.
+PICTURE_AD = (f"HIRING {PICTURE_WORD} chat agents in Myawaddy\nSalary $3,000 per month, no experience\n"
+              "Free flight, passport kept by the company\nContact Telegram @zq_picture_hr")
+SEEN = (*TYPED, PICTURE_WORD, "zq_picture_hr")
 PLACE = "Poipet"  # kept only as its code, KH; content files (and their snapshot) name it
 # A finished check's answers, as Rasa writes its slot: blanked when the check ends.
 ANSWERS = re.compile(rb'"[a-z_]+": "(?:yes|not_sure)"')
@@ -80,6 +86,11 @@ class Chat:
         self.telegram.send_photo(self.chat, caption, language_code="en")
         return await self.settle(before)
 
+    async def sends_picture(self, image: bytes) -> list:
+        before = len(self.telegram.messages_to(self.chat))
+        self.telegram.send_photo(self.chat, None, language_code="en", image=image)
+        return await self.settle(before)
+
     async def edits(self, words: str) -> list:
         before = len(self.telegram.messages_to(self.chat))
         self.telegram.edit_text(self.chat, words, language_code="en")
@@ -110,7 +121,7 @@ def leftovers(data_dir: Path, dump: bytes = b"") -> dict[str, list[str]]:
     if dump:
         blobs.append(("pg_dump", dump))
     for name, blob in blobs:
-        words = [w for w in TYPED if w.lower().encode() in blob.lower()]
+        words = [w for w in SEEN if w.lower().encode() in blob.lower()]
         if PLACE.encode() in blob and not name.startswith("content-last-good"):
             words.append(PLACE)
         if ".db" in name and ANSWERS.search(blob):
@@ -158,6 +169,11 @@ async def test_no_typed_word_is_left_in_any_file_log_or_dump(request, db, conten
             await person.says("they pay $2500 a month in Bangkok for typing, is it real?")
             await person.sends_photo(f"{CAPTION_WORD} hiring now, salary $2000, no experience, "
                                      f"passport kept by the company, contact @{HANDLE}")
+            if ocr.available():
+                picture = draw(Sample("red-team", "en", "scam", "clean", PICTURE_AD), seed=1)[0]
+                assert PICTURE_WORD in ocr.read(picture).text  # the word is read, so it could be left
+                read = await person.sends_picture(picture)
+                assert any("high risk" in m.text.lower() for m in read), [m.text[:80] for m in read]
             await person.edits(f"sorry I meant {EDIT_WORD}, call me on 012345678")
             await person.says(f"/ /{SLASH_WORD} my phone is 012 345 678")
             checked = await newcomer.says(AD)  # a job ad as the first message of a session
@@ -166,7 +182,7 @@ async def test_no_typed_word_is_left_in_any_file_log_or_dump(request, db, conten
             await prayat.users.flush()
             assert leftovers(tmp_path, pg_dump(url)) == {}, "while the conversation runs"
             bot_log = "\n".join(caplog.messages) + "\n".join(r.getMessage() for r in caplog.records)
-            assert [w for w in (*TYPED, "70001", "70002") if w.lower() in bot_log.lower()] == []
+            assert [w for w in (*SEEN, "70001", "70002") if w.lower() in bot_log.lower()] == []
 
             await person.deletes_everything()
             await newcomer.deletes_everything()
