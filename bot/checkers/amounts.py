@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 _DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩０１２３４５６７８９", "01234567890123456789")
 _HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
-               "六": 6, "七": 7, "八": 8, "九": 9}
+               "六": 6, "七": 7, "八": 8, "九": 9, "几": 1, "幾": 1}
 _HAN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "萬": 10_000}
 _EN_DIGITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
               "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -31,7 +31,9 @@ _KM_UNITS = {"រយ": 100, "ពាន់": 1000, "ម៉ឺន": 10_000, "ស�
 
 # A number: "1,500", "1.500.000", "1.5", "15000", or Chinese numerals with a unit ("一万五").
 _ARABIC = r"\d{1,3}(?:[,.]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
-_HAN = r"[零〇一二两兩三四五六七八九十百千万萬]+"
+# (Not the 一 of "一个月": "一万五一个月" is 15000 a month. 几/幾 "some" counts as one: "十几万" is
+# over 110 000, "几万" over 10 000.)
+_HAN = r"(?:[零〇一二两兩三四五六七八九十百千万萬几幾](?![个個][月人]))+"
 # "过万", "上万", "破万": "over ten thousand", counted as ten thousand ("过两万": twenty thousand).
 _HAN_OVER = r"[过過上破超][零〇一二两兩三四五六七八九十]?[万萬]"
 _EN_WORD = "|".join(w for w in sorted([*_EN_DIGITS, *_EN_UNITS], key=len, reverse=True) if w != "a")
@@ -41,7 +43,7 @@ _EN_NUMBER = (rf"(?i:(?<![A-Za-z])(?:a\s+(?=hundred|thousand|million))?(?:{_EN_W
 _KM_WORD = "|".join(sorted([*_KM_DIGITS, *_KM_UNITS], key=len, reverse=True))
 _KM_NUMBER = rf"(?:(?:{_KM_WORD})\s?)*(?:{'|'.join(sorted(_KM_UNITS, key=len, reverse=True))})"
 # "1.5k", "2w" (万), "3万": a Latin letter counts only when no other letter follows ("$300 with").
-_UNIT = r"(?:[kKwW](?![A-Za-z])|(?i:thousand|million)(?![A-Za-z])|千|万|萬|រយ|ម៉ឺន|ពាន់|សែន|លាន)"
+_UNIT = r"(?:[kKwW](?![A-Za-z])|(?i:thousand|million|lakhs?|lacs?)(?![A-Za-z])|千|万|萬|រយ|ម៉ឺន|ពាន់|សែន|លាន)"
 _MULTIPLIER = rf"\s?{_UNIT}?"
 _NUMBER = rf"(?:(?:{_ARABIC}){_MULTIPLIER}|{_HAN_OVER}|{_HAN}|{_EN_NUMBER}|{_KM_NUMBER})"
 
@@ -51,6 +53,12 @@ _CURRENCY = {
     "KHR": r"៛|KHR|riels?|រៀល",
     "CNY": r"RMB|rmb|CNY|元|块|塊|人民币|人民幣|¥|￥",
     "THB": r"THB|baht|บาท|បាត|泰铢|泰銖|฿",
+    # Where foreign workers are recruited from, and Malaysia: ads for them price work at home.
+    "MYR": r"RM(?![a-z])|MYR|ringgit|马币|馬幣|令吉|រីងហ្គីត",
+    "PHP": r"PHP|Php|php|pesos?|₱|比索",
+    "IDR": r"IDR|rupiah|Rp\.?(?![a-z])|印尼盾",
+    "INR": r"INR|rupees?|Rs\.?(?![a-z])|₹|卢比|盧比",
+    "TWD": r"台币|台幣|新台币|新台幣|NTD?\$|TWD",
 }
 _ANY_CURRENCY = "|".join(f"(?P<{code}>{pattern})" for code, pattern in _CURRENCY.items())
 _PERIODS = {
@@ -76,6 +84,8 @@ _AMOUNT = re.compile(
     rf"\s?(?P<after>{_ANY_CURRENCY.replace('?P<', '?P<a_')})?",
 )
 _PERIOD_BEFORE = re.compile("|".join(f"(?:{_PERIODS[p]})" for p in ("task", "week", "day", "month", "year")))
+_PER_TIME = re.compile(r"\s?(?:a|per|/|each|every)\s?(?:month|week|day)\b|\s?一?个月|\s?一?個月|\s?每个?月|\s?每個?月|"
+                       r"\s?(?:ក្នុង)?មួយខែ|\s?ក្នុងមួយថ្ងៃ", re.IGNORECASE)
 # Words that say a number without a currency is still pay ("ប្រាក់ខែ 1500", "月薪15000").
 _PAY_WORDS = re.compile(r"salary|pay|wage|income|earn|make|ប្រាក់ខែ|ប្រាក់ឈ្នួល|ចំណូល|រកបាន|月薪|工资|工資|"
                         r"薪资|薪資|底薪|收入|待遇|日薪|月入|拿了?|赚了?|賺了?|挣了?|掙了?", re.IGNORECASE)
@@ -185,7 +195,8 @@ def number_value(text: str) -> float | None:
         value = float(re.sub(r"[,.]", "", digits))  # thousands separators, either kind
     else:
         value = float(digits.replace(",", ""))
-    factor = {"k": 1e3, "K": 1e3, "thousand": 1e3, "million": 1e6, "千": 1e3, "ពាន់": 1e3, "万": 1e4,
+    factor = {"k": 1e3, "K": 1e3, "thousand": 1e3, "million": 1e6, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5,
+              "lacs": 1e5, "千": 1e3, "ពាន់": 1e3, "万": 1e4,
               "萬": 1e4, "w": 1e4, "W": 1e4, "រយ": 1e2, "ម៉ឺន": 1e4, "សែន": 1e5,
               "លាន": 1e6}.get((multiplier or "").lower() if multiplier and multiplier.isascii() else
                               multiplier or "", 1)
@@ -228,7 +239,10 @@ def find_amounts(text: str) -> list[Amount]:
         currency = _currency(match)
         start, end = match.start(), match.end()
         if currency is None:
-            if not _PAY_WORDS.search(digits[max(0, start - 12):start]):
+            # A bare number is pay after a pay word ("salary 1500"), or before a time ("8k a
+            # month", "一万五一个月"); phone numbers, ages and dates have neither.
+            if not _PAY_WORDS.search(digits[max(0, start - 12):start]) and \
+                    not _PER_TIME.match(digits, end):
                 continue
             if re.fullmatch(_HAN, top) and not re.search("[千万萬]", top):
                 continue  # "工资一万五" is pay; a bare "三" after a pay word is not

@@ -46,7 +46,8 @@ _CLAUSE_END = re.compile(r"[.,;:!?。，、；：！？\n]")
 
 _CHAT_HANDLE = re.compile(
     r"@[A-Za-z][A-Za-z0-9_]{3,}|t\.me/\w+|wa\.me/\d+|\btelegram\b|\bwhatsapp\b|\bwechat\b|\btg\b|"
-    r"飞机号?|飛機號?|纸飞机|紙飛機|微信|តេឡេក្រាម|តេលេក្រាម|ថេលេក្រាម|វ៉ាត់សាប", re.IGNORECASE)
+    r"飞机号?|飛機號?|纸飞机|紙飛機|微信|តេឡេក្រាម|តេលេក្រាម|ថេលេក្រាម|វ៉ាត់សាប|"
+    r"\bLINE\b(?=\s?(?:id|ID|私訊|私讯|聯繫|联系|:|：))|加\s?LINE|LINE\s?(?:私訊|私讯)", re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\d)(?:\+?855[\s.-]?|0)\d{2}[\s.-]?\d{3}[\s.-]?\d{3,4}(?!\d)|"
                     r"(?<!\d)\+?\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?!\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[A-Za-z]{2,}")
@@ -59,13 +60,14 @@ _COMPANY = re.compile(
     r"\bfactory\b|\bschool\b|\brestaurant\b|\bclinic\b|\bngo\b|\bmicrofinance\b|"
     r"ក្រុមហ៊ុន\s?[A-Za-z0-9]|ខូអិលធីឌី|ភីអិលស៊ី|សណ្ឋាគារ|ធនាគារ|រោងចក្រ|សាលា|ភោជនីយដ្ឋាន|អង្គការ|"
     r"គ្រឹះស្ថានមីក្រូហិរញ្ញវត្ថុ|មន្ទីរពេទ្យ|有限公司|股份|酒店|银行|銀行|工厂|工廠|餐厅|餐廳|学校|學校|"
-    r"医院|醫院|诊所|診所", re.IGNORECASE)
+    r"医院|醫院|诊所|診所|[\u4e00-\u9fff][厂廠]|工作室|\bstudio\b|ស្ទូឌីយោ", re.IGNORECASE)
 # Requirements of skilled work: pay that would be bait for a first job is normal for these.
 _SKILLED = re.compile(
     r"\d\s?\+?\s?years?(?:'s)?\s(?:of\s)?(?:\w+\s)?experience|bachelor|degree|master'?s|diploma|"
     r"university|\bcpa\b|\bacca\b|បទពិសោធ(?:ន៍)?[^\n\d]{0,12}\d\s?ឆ្នាំ|បរិញ្ញាបត្រ|សញ្ញាបត្រ|សាកលវិទ្យាល័យ|"
     r"បទពិសោធន៍\s?(?:យ៉ាងតិច|ការងារ)?\s?\d|本科|大专|大專|学历|學歷|\d\s?年以上|\d\s?年(?:以上)?(?:相关)?(?:工作)?经验|"
-    r"\d\s?年(?:以上)?(?:相關)?(?:工作)?經驗", re.IGNORECASE)
+    r"\d\s?年(?:以上)?(?:相關)?(?:工作)?經驗|工程师|工程師|资格证|資格證|专业及|專業及|\bengineer|licen[cs]ed\s"
+    r"(?:electrician|engineer|nurse|teacher)|វិស្វករ", re.IGNORECASE)
 _AGE_WORD = r"(?:age|aged|ages|years? old|yrs|អាយុ|年龄|年齡|岁|歲|周岁|週歲)"
 _AGE_RANGE = r"(?P<low>\d{2})\s?(?:-|~|～|–|—|to|ដល់|至|到)\s?(?P<high>\d{2})"
 _AGES = (re.compile(rf"{_AGE_WORD}[^\d\n]{{0,8}}{_AGE_RANGE}", re.IGNORECASE),

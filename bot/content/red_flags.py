@@ -13,7 +13,7 @@ from bot.content.loading import Loading
 from bot.content.yamlfile import LineDict
 
 RED_FLAG_WORDS = "red_flags.yml"  # in content/<lang>/
-CURRENCIES = {"USD", "KHR", "CNY", "THB"}
+CURRENCIES = {"USD", "KHR", "CNY", "THB", "MYR", "PHP", "IDR", "INR", "TWD"}
 # Signs the job-ad checker finds by itself rather than by words (bot/checkers/red_flags.py).
 COMPUTED_FLAGS = {"high_pay", "chat_only_contact", "no_company"}
 # Signs found by the place names in content/places.yml (`hotspots`, one list for the dialogue and

@@ -83,6 +83,16 @@ POSITIVE = {
         "km": ("ការងារឆាតជាមួយភ្ញៀវបរទេស។", None),
         "zh": ("招聘菠菜推广专员。", "菠菜"),
     },
+    "secrecy": {
+        "en": ("Don't tell your family until you arrive.", None),
+        "km": ("កុំទាន់ប្រាប់ឪពុកម្ដាយ ចាំទៅដល់សិន។", None),
+        "zh": ("先别告诉家里人，到了再说。", None),
+    },
+    "tourist_visa": {
+        "en": ("Go on a tourist visa first, the work visa comes later.", None),
+        "km": ("ទៅតាមវីសាទេសចរណ៍សិន ដល់ហើយចាំធ្វើប័ណ្ណការងារ។", None),
+        "zh": ("先用旅游签过去，到了再办工作签。", None),
+    },
     "crypto_pay": {
         "en": ("Salary paid in USDT.", None),
         "km": ("បើកប្រាក់ខែជា USDT។", None),
@@ -130,6 +140,10 @@ NEGATIVE = {
                    "zh": "年终奖金。"},
     "scam_work": {"en": "Customer service staff for our shop in Phnom Penh.",
                   "km": "បុគ្គលិកបម្រើអតិថិជននៅហាងយើង។", "zh": "门店客服，负责接待顾客。"},
+    "secrecy": {"en": "Tell your family where you work and how to reach you.",
+                "km": "សូមប្រាប់គ្រួសារថា បងធ្វើការនៅណា។", "zh": "请告诉家人你在哪里上班。"},
+    "tourist_visa": {"en": "The work permit and visa are issued before departure.",
+                     "km": "ប័ណ្ណការងារ និងវីសា ធ្វើរួចមុនចេញដំណើរ។", "zh": "出发前办好工作签证和工作证。"},
     "crypto_pay": {"en": "Salary paid by bank transfer (ABA).", "km": "បើកប្រាក់ខែតាម ABA។", "zh": "工资银行转账。"},
     "passport_kept": {"en": "You keep your passport at all times.", "km": "ក្រុមហ៊ុនមិនយកលិខិតឆ្លងដែនទុកទេ។",
                       "zh": "不扣护照，证件自己保管。"},
