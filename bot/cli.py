@@ -221,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     eval_ocr.add_argument("--per-label", type=int, default=10,
                           help="ads drawn per language and label (scam, ordinary); default 10")
     eval_ocr.add_argument("--details", action="store_true", help="every image's scores (dev set only)")
+    eval_ocr.add_argument("--workers", type=int, default=2,
+                          help="images read at once (1 for the time per image, as the bot reads them)")
     eval_ocr.add_argument("--keep", metavar="DIR", help="write the images drawn to DIR (dev set only)")
     eval_ocr.set_defaults(func=cmd_eval_ocr)
 

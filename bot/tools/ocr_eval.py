@@ -300,7 +300,7 @@ def main(args: argparse.Namespace) -> int:
         return 2
     if args.keep:
         Path(args.keep).mkdir(parents=True, exist_ok=True)
-    results = evaluate(SETS[args.set], args.per_label, keep=args.keep)
+    results = evaluate(SETS[args.set], args.per_label, workers=args.workers, keep=args.keep)
     print(json.dumps({"set": args.set, "summary": summary(results)} |
                      ({"images": results} if args.details else {}), indent=2, ensure_ascii=False))
     return 0
