@@ -199,6 +199,19 @@ def build_parser() -> argparse.ArgumentParser:
     preview = content_verbs.add_parser("preview", help="show an item as Telegram would")
     preview.add_argument("item")
     preview.add_argument("--lang", default="km", choices=["km", "en", "zh"])
+    translated = content_verbs.add_parser(
+        "translated", help="after translating: link items to the English text as it is now (they stay draft)")
+    translated.add_argument("items", nargs="+", metavar="ITEM")
+    translated.add_argument("--lang", required=True, choices=["km", "zh"])
+    review = content_verbs.add_parser("review", help="a native reviewer approves items as they read now")
+    review.add_argument("items", nargs="*", metavar="ITEM")
+    review.add_argument("--lang", required=True, choices=["km", "zh"])
+    review.add_argument("--by", required=True, metavar="NAME", help="who reviewed (a name or a role)")
+    review.add_argument("--all-current", action="store_true",
+                        help="every draft item of the language that is not outdated (with --file: of one file)")
+    review.add_argument("--file", metavar="NAME.yml", help="with --all-current: only this file, e.g. jobs.yml")
+    content_verbs.add_parser("link-all", help="link every translation not yet linked to its English "
+                             "text (once, to start tracking; review states stay as they are)")
     content.set_defaults(func=cmd_content)
 
     check_ad = verbs.add_parser("check-ad", help="check a job ad from stdin and print JSON, or a "

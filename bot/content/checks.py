@@ -72,6 +72,20 @@ def check_same(ctx: Loading, item_id: str, versions: list[Item], name: str, valu
             ctx.problem(version.path, version.line, message)
 
 
+def check_translations_current(lib: Library, ctx: Loading) -> None:
+    """A warning for every translation made from an older English text (or never linked to one):
+    it still serves, but a translator should look at it and a reviewer again."""
+    for lang, items in lib.items.items():
+        for item in items.values():
+            if lib.review_state(item) != "outdated":
+                continue
+            english = lib.items["en"][item.id]
+            why = ("is not yet linked to its English text" if item.translates is None else
+                   f"was translated from an older English text ({english.path.name}:{english.line} changed)")
+            ctx.problem(item.path, item.line, f"{item.id}: the {lang} text {why}: check the translation, "
+                        f"then `prayat content translated {item.id} --lang {lang}` (or `review`)", "warning")
+
+
 def check_catalogues(lib: Library, ctx: Loading) -> None:
     """Every button has a label and every contact a name, in every language."""
     for lang in LANGUAGES:
@@ -115,6 +129,7 @@ def check_messages_fit(lib: Library, ctx: Loading) -> None:
 CHECKS: list[tuple[str, Check]] = [
     ("items in every language", check_items_in_every_language),
     ("translations agree", check_translations_agree),
+    ("translations current", check_translations_current),
     ("catalogues complete", check_catalogues),
     ("shown items exist", check_shown_items_exist),
     ("messages fit Telegram", check_messages_fit),

@@ -16,8 +16,10 @@ from bot.content.buttons import MAX_CALLBACK_BYTES, Button
 from bot.content.loading import Loading, placeholders
 from bot.content.yamlfile import LineDict
 
-ITEM_KEYS = {"text", "review", "reviewer", "reviewed_on", "buttons", "contacts", "sources",
+ITEM_KEYS = {"text", "review", "reviewer", "reviewed_on", "translates", "buttons", "contacts", "sources",
              "image", "image_alt", "audio"}
+SOURCE_LANGUAGE = "en"  # the language the others are translated from
+_HASH = re.compile(r"^[0-9a-f]{8}$")
 REVIEW_VALID_FOR = dt.timedelta(days=365)  # a reviewed text is looked at again after a year
 REVIEW_STATES = {"draft", "reviewed"}
 ITEM_PLACEHOLDERS = {"retention_days"}  # filled in by render.py
@@ -27,6 +29,17 @@ HANDOFF_PLACEHOLDERS = {"organisation", "when", "hours", "code", "language", "pr
 MAX_TEXT = 3500  # Telegram allows 4,096 per message; contacts are appended below the text
 SHOW_ITEM = re.compile(r'^/show\{"item":\s*"([^"]+)"\}$')
 LISTEN = re.compile(r'^/listen\{"item":\s*"([^"]+)"\}$')
+
+
+def source_hash(text: str) -> str:
+    """The short fingerprint of an English text that a translation records as `translates:`
+    (written by `prayat content translated` or `review`, never by hand). Spaces and line breaks
+    do not count, so re-wrapping a line does not make translations outdated."""
+    import hashlib
+    import unicodedata
+
+    normal = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:8]
 
 
 def listen_payload(item_id: str) -> str:
@@ -50,6 +63,8 @@ class Item:
     path: Path
     line: int
     audio: str | None = None  # a recording of the text, offered with a "listen" button
+    # For a translation: source_hash() of the English text it was made from (None: not yet linked).
+    translates: str | None = None
 
     @property
     def topic(self) -> str:
@@ -106,6 +121,12 @@ def parse_item(ctx: Loading, path: Path, lang: str, item_id: str, line: int, ent
     if reviewed_on is not None and not isinstance(reviewed_on, dt.date):
         bad("reviewed_on", "reviewed_on must be a date written as 2026-01-31")
         reviewed_on = None
+    translates = entry.get("translates")
+    if translates is not None and (lang == SOURCE_LANGUAGE or not isinstance(translates, str)
+                                   or not _HASH.match(translates)):
+        bad("translates", "`translates` is written by `prayat content translated` or `review` for a "
+            "translation; do not type or change it (remove the line to link it again)")
+        translates = None
     if len(text) > MAX_TEXT:
         bad("text", f"text is {len(text)} characters; keep it under {MAX_TEXT}")
     unknown = placeholders(text) - ITEM_PLACEHOLDERS - (
@@ -138,6 +159,7 @@ def parse_item(ctx: Loading, path: Path, lang: str, item_id: str, line: int, ent
         reviewed_on=reviewed_on,
         buttons=tuple(button_ids), contacts=tuple(contact_ids), sources=tuple(source_ids), image=image,
         image_alt=entry.get("image_alt"), path=path, line=line, audio=audio or None,
+        translates=translates,
     )
 
 

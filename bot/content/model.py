@@ -51,6 +51,18 @@ class Library:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    def review_state(self, item: Item) -> str:
+        """"reviewed", "draft", or "outdated": a translation whose English text changed since it
+        was made (it keeps serving, the last translation being better than none, but it is no
+        longer reviewed), or one not yet linked to its English text."""
+        from bot.content.items import SOURCE_LANGUAGE, source_hash
+
+        english = self.items.get(SOURCE_LANGUAGE, {}).get(item.id)
+        if item.lang != SOURCE_LANGUAGE and english is not None and \
+                item.translates != source_hash(english.text):
+            return "outdated"
+        return item.review if item.review == "reviewed" else "draft"
+
     def item(self, item_id: str, lang: str) -> Item | None:
         return self.items.get(lang, {}).get(item_id)
 

@@ -1,4 +1,4 @@
-"""`prayat content check | status | preview`: the editors' tools."""
+"""`prayat content check | status | preview | translated | review | link-all`: the editors' tools."""
 
 from __future__ import annotations
 
@@ -28,15 +28,26 @@ def check() -> int:
 def status() -> int:
     lib = load_library(Settings().content_dir)
     today = dt.date.today()
+    outdated = [item for lang in LANGUAGES for item in lib.items.get(lang, {}).values()
+                if lib.review_state(item) == "outdated"]
+    print("Translations made from an older English text (or not yet linked to it): "
+          f"{len(outdated)}")
+    for lang in LANGUAGES:
+        mine = sorted((i for i in outdated if i.lang == lang), key=lambda i: (i.path.name, i.line))
+        if mine:
+            print(f"  {lang}: {len(mine)}")
+            for item in mine:
+                was = f" (was reviewed by {item.reviewer})" if item.review == "reviewed" else ""
+                print(f"    {item.path.relative_to(lib.root.parent)}:{item.line} {item.id}{was}")
     drafts = [item for lang in LANGUAGES for item in lib.items.get(lang, {}).values()
-              if item.review != "reviewed"]
+              if lib.review_state(item) == "draft"]
     print(f"Still draft (not reviewed by a native speaker): {len(drafts)}")
     for lang in LANGUAGES:
         ids = sorted(i.id for i in drafts if i.lang == lang)
         if ids:
             print(f"  {lang}: {', '.join(ids)}")
     overdue = [item for lang in LANGUAGES for item in lib.items.get(lang, {}).values()
-               if item.review == "reviewed"
+               if lib.review_state(item) == "reviewed"
                and (item.reviewed_on is None or today - item.reviewed_on > REVIEW_VALID_FOR)]
     print(f"Reviewed, but due for another review (over a year ago, or no reviewed_on date): "
           f"{len(overdue)}")
@@ -69,9 +80,34 @@ def preview(item_id: str, lang: str) -> int:
     return 0
 
 
+def edit(args: argparse.Namespace) -> int:
+    from bot.content import editing
+
+    root = Settings().content_dir
+    try:
+        if args.content_verb == "translated":
+            done = editing.translated(root, args.lang, args.items)
+            print(f"Linked to the English text as it is now, as drafts for a reviewer: {', '.join(done)}")
+        elif args.content_verb == "review":
+            if not args.items and not args.all_current:
+                print("Name the items, or use --all-current", file=sys.stderr)
+                return 2
+            done = editing.review(root, args.lang, args.items, args.by, all_current=args.all_current,
+                                  file=args.file)
+            print(f"Marked reviewed by {args.by}: {len(done)} item(s)" + (f": {', '.join(done)}" if done else ""))
+        else:
+            print(f"Linked {editing.link_all(root)} translations to their English text.")
+    except editing.EditError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(args: argparse.Namespace) -> int:
     if args.content_verb == "check":
         return check()
     if args.content_verb == "status":
         return status()
+    if args.content_verb in ("translated", "review", "link-all"):
+        return edit(args)
     return preview(args.item, args.lang)
