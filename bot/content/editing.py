@@ -48,6 +48,9 @@ def edit_text(text: str, items: dict[str, dict]) -> str:
         entry = data[item_id]
         indent = " " * (entry.lc.key(next(iter(entry)))[1] if entry else 2)
         for key, value in fields.items():
+            if key == "text":
+                _replace_text(data, item_id, lines, indent, str(value))
+                continue
             line = f"{indent}{key}: {_scalar(value)}\n"
             if key in entry:
                 number = entry.lc.key(key)[0]
@@ -61,6 +64,25 @@ def edit_text(text: str, items: dict[str, dict]) -> str:
         out.append(line)
         out += inserts.get(number, [])
     return "".join(out)
+
+
+def _replace_text(data, item_id: str, lines: list[str], indent: str, value: str) -> None:
+    """The item's `text:` block replaced, in place, by a literal block with the new text; the
+    lines count stays the same (the block's old lines become empty strings after the first)."""
+    entry = data[item_id]
+    start = entry.lc.key("text")[0]
+    keys = list(entry)
+    later = [entry.lc.key(k)[0] for k in keys if entry.lc.key(k)[0] > start]
+    items = list(data)
+    position = items.index(item_id)
+    following = data.lc.key(items[position + 1])[0] if position + 1 < len(items) else len(lines)
+    end = min(later) if later else following
+    while end - 1 > start and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1  # keep the blank lines and comments before what follows
+    body = "".join(f"{indent}  {line}\n" if line.strip() else "\n" for line in value.strip("\n").split("\n"))
+    lines[start] = f"{indent}text: |\n{body}"
+    for number in range(start + 1, end):
+        lines[number] = ""
 
 
 def _write(root: Path, changes: dict[Path, dict[str, dict]]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 from bot import LANGUAGES
 from bot.channels.telegram import split_message
@@ -95,6 +96,16 @@ def edit(args: argparse.Namespace) -> int:
             done = editing.review(root, args.lang, args.items, args.by, all_current=args.all_current,
                                   file=args.file)
             print(f"Marked reviewed by {args.by}: {len(done)} item(s)" + (f": {', '.join(done)}" if done else ""))
+        elif args.content_verb == "export":
+            from bot.content.sheets import export
+
+            print(f"Wrote {export(root, args.lang, Path(args.out))} rows to {args.out}")
+        elif args.content_verb == "import":
+            from bot.content.sheets import import_sheet
+
+            done = import_sheet(root, Path(args.sheet))
+            print(f"Imported {len(done)} new text(s), as drafts for a reviewer"
+                  + (f": {', '.join(done)}" if done else ""))
         else:
             print(f"Linked {editing.link_all(root)} translations to their English text.")
     except editing.EditError as error:
@@ -108,6 +119,6 @@ def main(args: argparse.Namespace) -> int:
         return check()
     if args.content_verb == "status":
         return status()
-    if args.content_verb in ("translated", "review", "link-all"):
+    if args.content_verb in ("translated", "review", "link-all", "export", "import"):
         return edit(args)
     return preview(args.item, args.lang)
