@@ -213,10 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = content_verbs.add_parser("export", help="a spreadsheet for translators: one row per item, "
                                       "with a column for the new text")
     export.add_argument("--lang", required=True, choices=["km", "zh"])
-    export.add_argument("--out", required=True, metavar="FILE.xlsx")
+    export.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.po")
     sheet_import = content_verbs.add_parser("import", help="take the new texts back from a spreadsheet; "
                                             "every check runs first, and a failing row stops it all")
-    sheet_import.add_argument("sheet", metavar="FILE.xlsx")
+    sheet_import.add_argument("sheet", metavar="FILE.xlsx|FILE.po")
     content_verbs.add_parser("link-all", help="link every translation not yet linked to its English "
                              "text (once, to start tracking; review states stay as they are)")
     content.set_defaults(func=cmd_content)

@@ -2,7 +2,9 @@
 item (id, the English, the current translation, its state, the reviewer, and an empty column for
 the new text); `prayat content import km.xlsx` takes the new texts back. Every content check runs
 on the result before anything is written; if any row fails, nothing is written and each failing
-row is named. An imported text is a draft, linked to the English as it is now."""
+row is named. An imported text is a draft, linked to the English as it is now. The same as a PO
+file (`--out km.po`), for organisations that use a translation platform; a row is then an entry,
+named by its line in the file."""
 
 from __future__ import annotations
 
@@ -32,6 +34,9 @@ class RowProblem:
 
 
 def export(root: Path, lang: str, out: Path) -> int:
+    """A spreadsheet (.xlsx) or, for a translation platform, a PO file (.po), by the name given."""
+    if out.suffix == ".po":
+        return export_po(root, lang, out)
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -93,9 +98,46 @@ def _rows(path: Path) -> tuple[str, list[tuple[int, str, str]]]:
     return lang, found
 
 
+def export_po(root: Path, lang: str, out: Path) -> int:
+    """One entry per item: the id as context, the English as msgid, the translation as msgstr;
+    outdated translations are marked fuzzy, as translation platforms expect."""
+    import polib
+
+    if lang == SOURCE_LANGUAGE:
+        raise EditError("export a translation (km or zh); the English is the source")
+    lib = _loaded(root)
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Language": lang, "Content-Type": "text/plain; charset=UTF-8",
+                   "X-Generator": "prayat content export"}
+    for item in sorted(lib.items[lang].values(), key=lambda i: (i.path.name, i.line)):
+        english = lib.items[SOURCE_LANGUAGE].get(item.id)
+        state = lib.review_state(item)
+        po.append(polib.POEntry(
+            msgctxt=item.id, msgid=english.text if english else item.id, msgstr=item.text,
+            occurrences=[(f"content/{lang}/{item.path.name}", str(item.line))],
+            comment=f"state: {state}" + (f", reviewed by {item.reviewer}" if item.reviewer else ""),
+            flags=["fuzzy"] if state == "outdated" else []))
+    po.save(str(out))
+    return len(po)
+
+
+def _po_rows(path: Path) -> tuple[str, list[tuple[int, str, str]]]:
+    import polib
+
+    try:
+        po = polib.pofile(str(path))
+    except (OSError, ValueError) as error:
+        raise EditError(f"{path.name}: not a PO file this tool can read ({type(error).__name__})") from None
+    lang = po.metadata.get("Language", "")
+    if lang not in ("km", "zh"):
+        raise EditError(f"{path.name}: the PO file's Language header must be km or zh")
+    return lang, [(entry.linenum, entry.msgctxt or "", entry.msgstr.strip()) for entry in po
+                  if entry.msgctxt and entry.msgstr.strip()]
+
+
 def import_sheet(root: Path, path: Path) -> list[str]:
     """The ids whose text was replaced. EditError, naming every failing row, if any fails."""
-    lang, rows = _rows(path)
+    lang, rows = _po_rows(path) if path.suffix == ".po" else _rows(path)
     lib = _loaded(root)
     problems: list[RowProblem] = []
     changes: dict[Path, dict[str, dict]] = {}

@@ -95,3 +95,34 @@ def test_a_sheet_that_is_not_ours_is_refused(root, tmp_path):
     bad.write_bytes(b"not a spreadsheet")
     with pytest.raises(EditError, match="not a spreadsheet"):
         import_sheet(root, bad)
+
+
+def test_a_po_file_round_trip_for_translation_platforms(root, tmp_path):
+    import polib
+
+    out = tmp_path / "zh.po"
+    assert export(root, "zh", out) == len(load_library(root).items["zh"])
+    before = snapshot(root)
+    assert import_sheet(root, out) == []  # nothing changed: nothing written
+    assert snapshot(root) == before
+    po = polib.pofile(str(out))
+    entry = next(e for e in po if e.msgctxt == "welcome.thanks")
+    assert entry.msgid == load_library(root).item("welcome.thanks", "en").text
+    entry.msgstr = entry.msgstr + " 🙏"
+    po.save(str(out))
+    assert import_sheet(root, out) == ["welcome.thanks"]
+    assert load_library(root).item("welcome.thanks", "zh").text.endswith("🙏")
+
+
+def test_an_outdated_translation_is_fuzzy_in_the_po_file(root, tmp_path):
+    import polib
+
+    path = root / "en" / "welcome.yml"
+    item = load_library(root).item("welcome.thanks", "en")
+    path.write_text(path.read_text(encoding="utf-8").replace(item.text.splitlines()[0],
+                                                             item.text.splitlines()[0] + " Take care.", 1),
+                    encoding="utf-8")
+    out = tmp_path / "km.po"
+    export(root, "km", out)
+    entry = next(e for e in polib.pofile(str(out)) if e.msgctxt == "welcome.thanks")
+    assert "fuzzy" in entry.flags and "state: outdated" in entry.comment
