@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run chat test test-fast train validate eval lint content-check bench cards fonts ocr clean
+.PHONY: run chat test test-fast train validate eval lint content-check bench cards fonts ocr browser clean
 
 $(STAMP): pyproject.toml scripts/find-python
 	@python=$$(scripts/find-python) && echo "Using $$python" && \
@@ -23,7 +23,7 @@ chat: $(STAMP)
 	$(BIN)/prayat chat
 
 ## test: the whole suite, against the real Rasa model and servers (trains the model if needed).
-test: $(STAMP) fonts ocr
+test: $(STAMP) fonts ocr browser
 	$(BIN)/ruff check bot actions nlu tests scripts
 	$(BIN)/prayat content check
 	$(BIN)/prayat validate
@@ -65,6 +65,10 @@ fonts:
 ## installed if missing).
 ocr:
 	@scripts/ensure-ocr
+
+## browser: Debian's Chromium, for the test of the content preview page (installed if missing).
+browser:
+	@scripts/ensure-chromium
 
 bench: $(STAMP)
 	$(BIN)/prayat train

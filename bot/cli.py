@@ -196,8 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     content_verbs = content.add_subparsers(dest="content_verb", required=True)
     content_verbs.add_parser("check", help="check every content file; exit 1 on any error")
     content_verbs.add_parser("status", help="what is still draft or needs checking again")
-    preview = content_verbs.add_parser("preview", help="show an item as Telegram would")
-    preview.add_argument("item")
+    preview = content_verbs.add_parser("preview", help="show an item as Telegram would, or every item in "
+                                       "the three languages as a web page (--html --out FILE)")
+    preview.add_argument("item", nargs="?")
+    preview.add_argument("--html", action="store_true", help="every item, side by side, with filters")
+    preview.add_argument("--out", metavar="FILE.html", help="with --html: where to write the page")
     preview.add_argument("--lang", default="km", choices=["km", "en", "zh"])
     translated = content_verbs.add_parser(
         "translated", help="after translating: link items to the English text as it is now (they stay draft)")

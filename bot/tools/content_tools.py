@@ -121,4 +121,18 @@ def main(args: argparse.Namespace) -> int:
         return status()
     if args.content_verb in ("translated", "review", "link-all", "export", "import"):
         return edit(args)
+    if args.html:
+        if not args.out:
+            print("--html needs --out FILE.html", file=sys.stderr)
+            return 2
+        from bot.content import preview_page
+
+        lib = load_library(Settings().content_dir)
+        if lib.errors:
+            return check()
+        print(f"Wrote {preview_page.write(lib, Path(args.out))} items in 3 languages to {args.out}")
+        return 0
+    if not args.item:
+        print("Name an item, or use --html --out FILE.html for all of them", file=sys.stderr)
+        return 2
     return preview(args.item, args.lang)
