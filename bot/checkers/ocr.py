@@ -42,7 +42,7 @@ LINE_HEIGHT = 40  # pixels: the height of a line of text Tesseract reads best
 MIN_SCALE, MAX_UPSCALE = 0.5, 3
 MAX_SIDE = 4000  # pixels; a larger image is made smaller before anything else
 # A reading good enough to give a verdict on: this many letters (a Khmer or Chinese letter counts
-# as three, as in the checker) and this mean word confidence (Tesseract's 0-100).
+# as three: a syllable's worth) and this mean word confidence (Tesseract's 0-100).
 MIN_LETTERS = 40
 MIN_CONFIDENCE = 55
 

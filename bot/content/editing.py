@@ -85,7 +85,7 @@ def _replace_text(data, item_id: str, lines: list[str], indent: str, value: str)
         lines[number] = ""
 
 
-def _write(root: Path, changes: dict[Path, dict[str, dict]]) -> None:
+def write_changes(root: Path, changes: dict[Path, dict[str, dict]]) -> None:
     """Apply {file: {item id: {field: value}}}; check the whole content first, then write."""
     old_texts = {path: path.read_text(encoding="utf-8") for path in changes}
     new_texts = {path: edit_text(old_texts[path], items) for path, items in changes.items()}
@@ -109,7 +109,7 @@ def _item(lib: Library, item_id: str, lang: str):
     return item, english
 
 
-def _loaded(root: Path) -> Library:
+def loaded_library(root: Path) -> Library:
     lib = load_library(root)
     if lib.errors:
         raise EditError("the content has errors; fix them first (`prayat content check`):\n" +
@@ -120,13 +120,13 @@ def _loaded(root: Path) -> Library:
 def translated(root: Path, lang: str, item_ids: list[str]) -> list[str]:
     """A translator has brought these items up to date with the English: link them to the
     current English text, as drafts for a reviewer."""
-    lib = _loaded(root)
+    lib = loaded_library(root)
     changes: dict[Path, dict[str, dict]] = {}
     for item_id in item_ids:
         item, english = _item(lib, item_id, lang)
         changes.setdefault(item.path, {})[item_id] = {
             "translates": source_hash(english.text), "review": "draft", "reviewer": None}
-    _write(root, changes)
+    write_changes(root, changes)
     return item_ids
 
 
@@ -136,7 +136,7 @@ def review(root: Path, lang: str, item_ids: list[str], by: str, today: dt.date |
     now. `all_current`: every item of the language (or of one file) that is not outdated."""
     if not by.strip():
         raise EditError("say who reviewed: --by NAME (a name or a role)")
-    lib = _loaded(root)
+    lib = loaded_library(root)
     today = today or dt.date.today()
     if all_current:
         item_ids = sorted(i.id for i in lib.items.get(lang, {}).values()
@@ -148,7 +148,7 @@ def review(root: Path, lang: str, item_ids: list[str], by: str, today: dt.date |
             "review": "reviewed", "reviewer": by.strip(), "reviewed_on": today,
             "translates": source_hash(english.text)}
     if changes:
-        _write(root, changes)
+        write_changes(root, changes)
     return item_ids
 
 
@@ -156,7 +156,7 @@ def link_all(root: Path) -> int:
     """Link every translation that is not yet linked to the English text it stands beside now
     (the starting point: the translations were made from today's English). Their review state is
     left as it is."""
-    lib = _loaded(root)
+    lib = loaded_library(root)
     changes: dict[Path, dict[str, dict]] = {}
     for lang, items in lib.items.items():
         if lang == SOURCE_LANGUAGE:
@@ -166,5 +166,5 @@ def link_all(root: Path) -> int:
             if english is not None and item.translates is None:
                 changes.setdefault(item.path, {})[item.id] = {"translates": source_hash(english.text)}
     if changes:
-        _write(root, changes)
+        write_changes(root, changes)
     return sum(len(v) for v in changes.values())

@@ -15,7 +15,7 @@ from typing import Any
 from bot.checkers.screening import ANSWERS, Screening, answer_payload
 from bot.content.buttons import Button
 from bot.content.contacts import Contact
-from bot.content.items import Item, listen_payload
+from bot.content.items import SOURCE_LANGUAGE, Item, listen_payload, source_hash
 from bot.content.loading import Problem
 from bot.content.outreach import Outreach
 from bot.content.places import Place
@@ -55,8 +55,6 @@ class Library:
         """"reviewed", "draft", or "outdated": a translation whose English text changed since it
         was made (it keeps serving, the last translation being better than none, but it is no
         longer reviewed), or one not yet linked to its English text."""
-        from bot.content.items import SOURCE_LANGUAGE, source_hash
-
         english = self.items.get(SOURCE_LANGUAGE, {}).get(item.id)
         if item.lang != SOURCE_LANGUAGE and english is not None and \
                 item.translates != source_hash(english.text):

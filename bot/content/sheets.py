@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content.editing import EditError, _loaded, _write, edit_text
+from bot.content.editing import EditError, edit_text, loaded_library, write_changes
 from bot.content.items import SOURCE_LANGUAGE, source_hash
 from bot.content.library import load_library
 
@@ -42,7 +42,7 @@ def export(root: Path, lang: str, out: Path) -> int:
 
     if lang == SOURCE_LANGUAGE:
         raise EditError("export a translation (km or zh); the English is the source")
-    lib = _loaded(root)
+    lib = loaded_library(root)
     book = Workbook()
     sheet = book.active
     sheet.title = f"Prayat {lang}"
@@ -105,7 +105,7 @@ def export_po(root: Path, lang: str, out: Path) -> int:
 
     if lang == SOURCE_LANGUAGE:
         raise EditError("export a translation (km or zh); the English is the source")
-    lib = _loaded(root)
+    lib = loaded_library(root)
     po = polib.POFile(wrapwidth=0)
     po.metadata = {"Language": lang, "Content-Type": "text/plain; charset=UTF-8",
                    "X-Generator": "prayat content export"}
@@ -138,7 +138,7 @@ def _po_rows(path: Path) -> tuple[str, list[tuple[int, str, str]]]:
 def import_sheet(root: Path, path: Path) -> list[str]:
     """The ids whose text was replaced. EditError, naming every failing row, if any fails."""
     lang, rows = _po_rows(path) if path.suffix == ".po" else _rows(path)
-    lib = _loaded(root)
+    lib = loaded_library(root)
     problems: list[RowProblem] = []
     changes: dict[Path, dict[str, dict]] = {}
     row_of: dict[str, int] = {}
@@ -162,7 +162,7 @@ def import_sheet(root: Path, path: Path) -> list[str]:
         raise EditError(f"{path.name}: nothing was written; fix these rows and import again:\n" +
                         "\n".join(str(p) for p in sorted(problems, key=lambda p: p.row)))
     if changes:
-        _write(root, changes)
+        write_changes(root, changes)
     return sorted(i for items in changes.values() for i in items)
 
 
