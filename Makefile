@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run chat test test-fast train validate eval lint content-check bench cards fonts ocr browser clean
+.PHONY: run chat test test-fast train validate eval lint content-check bench cards fonts ocr browser nginx clean
 
 $(STAMP): pyproject.toml scripts/find-python
 	@python=$$(scripts/find-python) && echo "Using $$python" && \
@@ -23,7 +23,7 @@ chat: $(STAMP)
 	$(BIN)/prayat chat
 
 ## test: the whole suite, against the real Rasa model and servers (trains the model if needed).
-test: $(STAMP) fonts ocr browser
+test: $(STAMP) fonts ocr browser nginx
 	$(BIN)/ruff check bot actions nlu tests scripts
 	$(BIN)/prayat content check
 	$(BIN)/prayat validate
@@ -69,6 +69,11 @@ ocr:
 ## browser: Debian's Chromium, for the test of the content preview page (installed if missing).
 browser:
 	@scripts/ensure-chromium
+
+## nginx: Debian's nginx, for the tests of the deployment recipe in deploy/ (installed if missing,
+## without starting the system's nginx).
+nginx:
+	@scripts/ensure-nginx
 
 bench: $(STAMP)
 	$(BIN)/prayat train

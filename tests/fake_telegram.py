@@ -3,19 +3,25 @@
 The real python-telegram-bot Application talks to it over HTTP through `base_url`, so the bot's
 whole network path runs as in production. It implements the methods Prayat calls, queues the
 updates a test "sends" for getUpdates (long polling), and records everything the bot sent.
+
+After setWebhook it delivers the updates instead as Telegram does: POSTed to the webhook one at a
+time and in order, with the X-Telegram-Bot-Api-Secret-Token header (and getUpdates answers 409).
+`deliver_to` sends them somewhere else, such as a TLS proxy in front of the bot.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import itertools
 import json
+import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Prayat", "username": "prayat_test_bot",
@@ -102,6 +108,15 @@ class FakeBotAPI:
         self.downloads: list[str] = []
         self.chat_actions: list[tuple[int, str]] = []  # "typing" while a picture is read
         self._file_ids = itertools.count(1)
+        # Webhook mode: what setWebhook registered, and each delivery attempt (update_id, the HTTP
+        # status, 0 for no answer). `deliver_to` changes where updates go, not the secret sent.
+        self.webhook_url: str | None = None
+        self.webhook_secret: str | None = None
+        self.deliveries: list[tuple[int, int]] = []
+        self._target: str | None = None
+        self._target_ssl: ssl.SSLContext | None = None
+        self._delivery: asyncio.Task[None] | None = None
+        self._closing = False
 
     # -- server ------------------------------------------------------------------------------
 
@@ -122,7 +137,12 @@ class FakeBotAPI:
         return f"http://127.0.0.1:{self.port}"
 
     async def stop(self) -> None:
+        self._closing = True  # ends the webhook delivery, even where a cancel would be lost
         self._new_update.set()  # release a pending long poll so it ends cleanly
+        if self._delivery is not None:
+            self._delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._delivery
         await asyncio.sleep(0)
         if self._runner:
             await self._runner.cleanup()
@@ -182,13 +202,22 @@ class FakeBotAPI:
         return self._ok(True)
 
     async def api_deleteWebhook(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        self.webhook_url = self.webhook_secret = None  # back to getUpdates
         return self._ok(True)
 
     async def api_setWebhook(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
         self.sent.append(Sent("setWebhook", params))
+        self.webhook_url = str(params.get("url") or "") or None  # an empty url removes it
+        self.webhook_secret = str(params.get("secret_token") or "") or None
+        if self.webhook_url and (self._delivery is None or self._delivery.done()):
+            self._delivery = asyncio.create_task(self._deliver_webhooks())
         return self._ok(True)
 
     async def api_getUpdates(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        if self.webhook_url:
+            return web.json_response({"ok": False, "error_code": 409, "description":
+                                      "Conflict: can't use getUpdates method while webhook is active; "
+                                      "use deleteWebhook to delete the webhook first"}, status=409)
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
@@ -308,6 +337,45 @@ class FakeBotAPI:
         self.topics.pop(int(params["message_thread_id"]), None)
         return response
 
+    # -- webhook delivery ----------------------------------------------------------------------
+
+    def deliver_to(self, url: str, ssl_context: ssl.SSLContext | None = None) -> None:
+        """POST the updates to `url` (with a TLS context that trusts its certificate) rather than
+        to the registered webhook, as Telegram would reach a proxy in front of the bot."""
+        self._target, self._target_ssl = url, ssl_context
+
+    async def _deliver_webhooks(self, attempts: int = 20, retry_after: float = 0.25) -> None:
+        """While a webhook is set: each queued update POSTed and answered before the next one.
+        One not answered with 200 is tried again a few times (Telegram retries too), then dropped."""
+        async with ClientSession(timeout=ClientTimeout(total=10)) as http:
+            while self.webhook_url and not self._closing:
+                if not self.updates:
+                    self._new_update.clear()
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self._new_update.wait(), 0.5)
+                    continue
+                update = self.updates[0]
+                for _ in range(attempts):
+                    status = await self._post_update(http, update)
+                    self.deliveries.append((update["update_id"], status))
+                    if status == 200 or self._closing:
+                        break
+                    await asyncio.sleep(retry_after)
+                if self.updates and self.updates[0] is update:
+                    self.updates.pop(0)
+
+    async def _post_update(self, http: ClientSession, update: dict[str, Any]) -> int:
+        headers = {"Content-Type": "application/json"}
+        if self.webhook_secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+        url = self._target or self.webhook_url or ""
+        try:
+            async with http.post(url, data=json.dumps(update), headers=headers,
+                                 ssl=self._target_ssl if self._target_ssl is not None else True) as response:
+                return response.status
+        except (ClientError, asyncio.TimeoutError, OSError):
+            return 0
+
     # -- what a test does --------------------------------------------------------------------
 
     def _push(self, update: dict[str, Any]) -> dict[str, Any]:
@@ -400,10 +468,17 @@ class FakeBotAPI:
         return self._push({"callback_query": query})
 
     def messages_to(self, chat_id: int, thread: int | None = None) -> list[Sent]:
-        """What the bot sent to a chat (copies included); with `thread`, to that forum topic."""
-        return [s for s in self.sent if s.method in ("sendMessage", "sendPhoto", "sendPoll",
-                                                     "sendVoice", "copyMessage")
-                and s.chat_id == chat_id and (thread is None or s.thread == thread)]
+        """What the bot sent to a chat (copies included); with `thread`, to that forum topic.
+
+        Indexed by chat as calls come in: the benchmark's fifty users each look after every
+        reply, and scanning every call each time made the fake, not the bot, the cost."""
+        index = self.__dict__.setdefault("_sent_by_chat", {})
+        seen = self.__dict__.get("_sent_indexed", 0)
+        for sent in self.sent[seen:]:
+            if sent.method in ("sendMessage", "sendPhoto", "sendPoll", "sendVoice", "copyMessage"):
+                index.setdefault(sent.chat_id, []).append(sent)
+        self.__dict__["_sent_indexed"] = len(self.sent)
+        return [s for s in index.get(chat_id, []) if thread is None or s.thread == thread]
 
     # -- a forum supergroup (the counsellors' group) ----------------------------------------------
 
