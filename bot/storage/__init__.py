@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -37,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.pool import QueuePool
 
 # Rasa's table of conversation events (bot/dialogue/tracker_store.py), keyed by sender_id: Prayat's keyed
 # hash of the chat id.
@@ -144,15 +146,42 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def make_engine(url: str) -> Engine:
-    kwargs: dict = {"future": True, "pool_pre_ping": True}
+# Connections each process keeps open, and how many more it may open in a burst. The bot's
+# database calls run in asyncio's default thread pool (at most 6 threads on 2 cores), so 5 + 5 is
+# ample; a stock PostgreSQL allows 100 in all. PRAYAT_SQL_POOL_SIZE and PRAYAT_SQL_MAX_OVERFLOW
+# change them.
+POOL_SIZE, MAX_OVERFLOW = 5, 5
+
+
+def make_engine(url: str, future: bool = True, pool_size: int | None = None,
+                max_overflow: int | None = None, connect_args: dict | None = None) -> Engine:
+    """An engine with Prayat's settings; `future=False` for Rasa's tracker store (legacy ORM).
+
+    On SQLite, SQLAlchemy 1.4 opens the file for every use and closes it after (each opening runs
+    the pragmas below); given a `pool_size`, a SQLite file keeps its connections open too, as
+    Rasa's tracker store does: it opens several times per message. The bot's own engine does not:
+    a file it cannot open any more (moved, its disk gone) is then noticed at once."""
+    kwargs: dict = {"future": future, "pool_pre_ping": True}
+    sizes = {
+        "pool_size": pool_size if pool_size is not None else int(
+            os.environ.get("PRAYAT_SQL_POOL_SIZE") or POOL_SIZE),
+        "max_overflow": max_overflow if max_overflow is not None else int(
+            os.environ.get("PRAYAT_SQL_MAX_OVERFLOW") or MAX_OVERFLOW),
+    }
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
-    elif url.startswith(("postgresql://", "postgresql+psycopg2://")) and \
+        in_memory = ":memory:" in url or url.rstrip("/") in ("sqlite:", "sqlite+pysqlite:")
+        if pool_size is not None and not in_memory:
+            kwargs.update(sizes, poolclass=QueuePool)
+    else:
+        kwargs.update(sizes)
+    if url.startswith(("postgresql://", "postgresql+psycopg2://")) and \
             "connect_timeout" not in url:
         # A server that drops packets would otherwise hold each call for minutes (TCP's own
         # timeout): the person is answered without memory after a few seconds instead.
         kwargs["connect_args"] = {"connect_timeout": 5}
+    if connect_args:
+        kwargs["connect_args"] = {**kwargs.get("connect_args", {}), **connect_args}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         # Write-ahead logging lets Rasa's writes and the bot's reads of the same file overlap

@@ -85,7 +85,7 @@ def test_migrations_bring_an_empty_database_to_the_current_schema(store):
     tables = set(inspect(store.engine).get_table_names())
     assert {"prayat_users", "prayat_events", "prayat_cases", VERSION_TABLE} <= tables
     with store.engine.connect() as conn:
-        assert conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one() == "0004"
+        assert conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one() == "0005"
 
 
 def test_a_database_of_the_last_version_keeps_its_people(request, tmp_path):
