@@ -71,11 +71,11 @@ def _wordless(*args: Any, **kwargs: Any) -> logging.LogRecord:
     if not (_is(record.name, OWN_LOGGERS) or _is(record.name, START_UP_LOGGERS)):
         event = _event_name(record.msg)
         record.msg = f"{event} {WITHHELD}" if event else f"{WITHHELD} at {record.module}:{record.lineno}"
-        record.args = None
+        record.args = ()  # not None: formatters such as khmer-nltk's take len() of it
     if record.exc_info:
         kind, _, tb = record.exc_info
         record.msg = f"{record.getMessage()} [{describe_exception(kind, tb)}]"
-        record.args = None
+        record.args = ()  # not None: formatters such as khmer-nltk's take len() of it
         record.exc_info = None
     record.exc_text = None
     record.stack_info = None

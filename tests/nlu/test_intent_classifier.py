@@ -197,3 +197,15 @@ async def test_the_model_understands_both_chinese_scripts_alike(agent, tradition
     a, b = await agent.parse_message(traditional), await agent.parse_message(simplified)
     assert a["intent"]["name"] == b["intent"]["name"] != "nlu_fallback"
     assert a["intent"]["confidence"] == pytest.approx(b["intent"]["confidence"])
+
+
+@pytest.mark.parametrize("intents", [None, ("ask_jobs", "greet")])
+def test_one_message_at_a_time_gets_the_same_probabilities_as_a_batch(pipeline, intents):
+    """Rasa asks about one message at a time, which takes a shorter path than a batch."""
+    classifier = pipeline.train({i: EXAMPLES[i] for i in intents} if intents else EXAMPLES)
+    texts = ["is this job real", "សុំលេខទូរស័ព្ទ", "你好", "😀", "job job job hotline hello"]
+    batch = classifier.probabilities(pipeline.featurize([message(t) for t in texts]))
+    one_by_one = np.vstack([classifier.probabilities(pipeline.featurize([message(t)]))
+                            for t in texts])
+    np.testing.assert_allclose(one_by_one, batch, rtol=1e-9, atol=1e-12)
+    assert one_by_one.shape == (len(texts), len(classifier.classes))
