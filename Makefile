@@ -75,9 +75,14 @@ browser:
 nginx:
 	@scripts/ensure-nginx
 
+## bench: simulated Telegram users against the real stack (docs/benchmarks.md). Two Rasa servers on
+## PostgreSQL: make bench REPLICAS=2 BENCH_DATABASE=postgresql://postgres@127.0.0.1:5432/bench
+## (that database is emptied first).
+REPLICAS ?= 1
+BENCH_DATABASE ?=
 bench: $(STAMP)
 	$(BIN)/prayat train
-	$(BIN)/prayat bench --json
+	$(BIN)/prayat bench --json --replicas $(REPLICAS) $(if $(BENCH_DATABASE),--database $(BENCH_DATABASE))
 
 clean:
 	rm -rf $(VENV) models var .pytest_cache

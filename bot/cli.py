@@ -264,6 +264,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench = verbs.add_parser("bench", help="simulated Telegram users against the real stack")
     bench.add_argument("--users", type=int, default=50)
     bench.add_argument("--messages", type=int, default=10, help="messages per user")
+    bench.add_argument("--turns", type=int, default=102,
+                       help="length of the long conversations timed turn by turn (0: skip them)")
+    bench.add_argument("--replicas", type=int, default=1, help="Rasa servers to start")
+    bench.add_argument("--database", help="a database URL to use, EMPTIED first (default: a new "
+                       "SQLite file); several replicas are best measured on PostgreSQL")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.set_defaults(func=cmd_bench)
     return parser

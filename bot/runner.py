@@ -34,11 +34,15 @@ async def open_prayat(settings: Settings) -> AsyncIterator[Prayat]:
         if not rasa_url:
             model, _ = await asyncio.to_thread(ensure_model)
             settings.data_dir.mkdir(parents=True, exist_ok=True)
+            if settings.rasa_replicas > 1 and settings.db_url.startswith("sqlite"):
+                logger.warning("%d Rasa replicas share one SQLite file, which takes one writer at "
+                               "a time: use PostgreSQL (DATABASE_URL) for several.",
+                               settings.rasa_replicas)
             servers = Stack(model, settings.data_dir, settings.rasa_port, settings.actions_port,
-                            settings.db_url,
-                            log_days=settings.log_days)
+                            settings.db_url, log_days=settings.log_days,
+                            replicas=settings.rasa_replicas)
             await stack.enter_async_context(servers)
-            rasa_url = servers.rasa_url
+            rasa_url = ",".join(servers.rasa_urls)
         rasa = RasaClient(rasa_url, settings.rasa_timeout)
         stack.push_async_callback(rasa.close)
         users = UserStore(make_engine(settings.db_url))

@@ -51,6 +51,9 @@ class Settings:
     admin_ids: frozenset[int] = field(default_factory=lambda: _ids("PRAYAT_ADMIN_IDS"))
     rasa_url: str | None = field(default_factory=lambda: _env("RASA_URL"))
     rasa_port: int = field(default_factory=lambda: int(_env("PRAYAT_RASA_PORT", "5005")))
+    # Rasa servers `prayat serve` starts, on consecutive ports from PRAYAT_RASA_PORT; each person
+    # is always sent to the same one (bot/dialogue/rasa_client.py). About 700 MB of memory each.
+    rasa_replicas: int = field(default_factory=lambda: int(_env("PRAYAT_RASA_REPLICAS", "1")))
     actions_port: int = field(default_factory=lambda: int(_env("PRAYAT_ACTIONS_PORT", "5055")))
     rasa_timeout: float = field(default_factory=lambda: float(_env("PRAYAT_RASA_TIMEOUT", "3")))
     data_dir: Path = field(

@@ -444,14 +444,15 @@ class Prayat:
         parts: dict[str, Any] = {}
         if self.stack is not None:
             parts.update(await self.stack.health())
-            parts["restarts"] = {"rasa": self.stack.rasa.restarts, "actions": self.stack.actions.restarts}
+            parts["restarts"] = self.stack.restarts
         else:
             parts["rasa"] = "up" if await self.rasa.ready() else "down"
         parts["database"] = "up" if await self.users.ping() else "down"
         refused = self.content.last_error
         parts["content"] = "up" if not refused else "serving the last good version; refused: " + \
             refused.splitlines()[0]
-        down = [k for k in ("rasa", "actions", "database") if parts.get(k, "up") != "up"]
+        down = [k for k in parts if (k in ("rasa", "actions", "database") or k.startswith("rasa_"))
+                and parts[k] != "up"]
         parts["status"] = "ok" if not down else "degraded: " + ", ".join(down)
         return parts
 

@@ -231,14 +231,21 @@ def rotate_log(path: Path, keep: int) -> None:
 
 
 class Stack:
-    """The action server and the Rasa server for one model, on loopback ports."""
+    """The action server and the Rasa server for one model, on loopback ports.
+
+    With `replicas` above 1, that many Rasa servers on consecutive ports from `rasa_port`, all on
+    the same database and action server; the bot sends each person to one of them
+    (bot/dialogue/rasa_client.py)."""
 
     def __init__(self, model: Path, data_dir: Path, rasa_port: int, actions_port: int,
-                 database_url: str, timeout: float = 180.0, log_days: int = 7) -> None:
+                 database_url: str, timeout: float = 180.0, log_days: int = 7,
+                 replicas: int = 1, rasa_ports: list[int] | None = None) -> None:
         self.timeout = timeout
         self.log_days = log_days  # each server's log is kept for this many days, a file a day
         self._log_day = dt.date.today()
-        self.rasa_url = f"http://127.0.0.1:{rasa_port}"
+        ports = rasa_ports or [rasa_port + n for n in range(max(1, replicas))]
+        self.rasa_urls = [f"http://127.0.0.1:{port}" for port in ports]
+        self.rasa_url = self.rasa_urls[0]
         self.actions_url = f"http://127.0.0.1:{actions_port}/webhook"
         env = {
             **{k: v for k, v in os.environ.items() if k not in SECRETS},
@@ -256,19 +263,23 @@ class Stack:
              str(actions_port)],
             actions_port, f"http://127.0.0.1:{actions_port}/health", logs / "actions.log", env,
         )
-        self.rasa = Child(
-            "Rasa server",
-            [sys.executable, "-m", "bot.dialogue.rasa_server", "run", "--model", str(model), "--port", str(rasa_port),
-             "--interface", "127.0.0.1", "--endpoints", "endpoints.yml",
-             "--credentials", "credentials.yml"],
-            rasa_port, f"{self.rasa_url}/", logs / "rasa.log", env,
-        )
+        self.rasas = [
+            Child(
+                "Rasa server" if len(ports) == 1 else f"Rasa server {n + 1}",
+                [sys.executable, "-m", "bot.dialogue.rasa_server", "run", "--model", str(model),
+                 "--port", str(port), "--interface", "127.0.0.1", "--endpoints", "endpoints.yml",
+                 "--credentials", "credentials.yml"],
+                port, f"{url}/", logs / ("rasa.log" if n == 0 else f"rasa-{n + 1}.log"), env,
+            )
+            for n, (port, url) in enumerate(zip(ports, self.rasa_urls, strict=True))
+        ]
+        self.rasa = self.rasas[0]
         self.startup_seconds = 0.0
         self._supervisor: asyncio.Task[None] | None = None
 
     @property
-    def children(self) -> tuple[Child, Child]:
-        return (self.actions, self.rasa)
+    def children(self) -> tuple[Child, ...]:
+        return (self.actions, *self.rasas)
 
     async def start(self) -> None:
         started = time.monotonic()
@@ -280,10 +291,9 @@ class Stack:
             if not child.running:
                 child.check_port()
         try:
-            self.actions.start()
-            self.rasa.start()
-            await asyncio.gather(self.actions.wait_ready(self.timeout),
-                                 self.rasa.wait_ready(self.timeout))
+            for child in self.children:
+                child.start()
+            await asyncio.gather(*(child.wait_ready(self.timeout) for child in self.children))
         except BaseException:
             await self.stop()
             raise
@@ -297,7 +307,7 @@ class Stack:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._supervisor
             self._supervisor = None
-        await asyncio.gather(self.rasa.stop(), self.actions.stop())
+        await asyncio.gather(*(child.stop() for child in self.children))
 
     async def _supervise(self, check_every: float = 1.0, max_backoff: float = 60.0) -> None:
         """Restart a server that crashed, waiting 1, 2, 4 ... s between tries. Meanwhile the
@@ -330,7 +340,8 @@ class Stack:
         """Each part: "up", or why not."""
         async with httpx.AsyncClient(timeout=2) as http:
             result = {}
-            for key, child in (("actions", self.actions), ("rasa", self.rasa)):
+            for key, child in (("actions", self.actions), *(
+                    ("rasa" if n == 0 else f"rasa_{n + 1}", c) for n, c in enumerate(self.rasas))):
                 if not child.running:  # whatever else may answer on its port
                     result[key] = "down"
                     continue
@@ -340,6 +351,11 @@ class Stack:
                 except httpx.HTTPError:
                     result[key] = "not answering"
         return result
+
+    @property
+    def restarts(self) -> dict[str, int]:
+        return {"actions": self.actions.restarts, **{
+            "rasa" if n == 0 else f"rasa_{n + 1}": c.restarts for n, c in enumerate(self.rasas)}}
 
     async def __aenter__(self) -> Stack:
         await self.start()
