@@ -108,6 +108,22 @@ async def answer_all(person: Person, content: ContentStore, kind: str, who: str,
     return await person.presses_payload(pressed, replies=2)
 
 
+# A worker in Cambodia who answers so: a warning naming three signs, not the skipped one.
+WARNING_ANSWERS = {"isolation": "yes", "wages": "yes", "differs": "not_sure", "overtime": "skip"}
+
+
+def shows_the_warning(content: ContentStore, result, contacts) -> str:
+    """The result for WARNING_ANSWERS, in English, with Cambodia's contacts after it."""
+    lib = content.library
+    said = shown(result)
+    assert said.startswith(item_text(content, "screening.result.warning.self", "en"))
+    for sign in ("isolation", "wages", "differs"):
+        assert lib.items["en"][f"screening.sign.{sign}"].text in said
+    assert lib.items["en"]["screening.sign.overtime"].text not in said  # skipped
+    assert shown(contacts).startswith(item_text(content, "hotlines.kh", "en"))
+    return said
+
+
 async def test_english_self_check_of_a_job_gives_a_warning_with_the_signs_named(
         telegram, content, prayat, stack_db_url):
     person = Person(telegram, "en")
@@ -123,21 +139,15 @@ async def test_english_self_check_of_a_job_gives_a_warning_with_the_signs_named(
     assert len(where.buttons) == 8  # Cambodia, China, Thailand, Myanmar, Laos, Vietnam, Malaysia, other
     [first] = await person.presses("KH")
 
-    answers = {"isolation": "yes", "wages": "yes", "differs": "not_sure", "overtime": "skip"}
-    result, contacts = await answer_all(person, content, "working", "self", answers, first)
+    result, contacts = await answer_all(person, content, "working", "self", WARNING_ANSWERS, first)
 
     lib = content.library
-    said = shown(result)
-    assert said.startswith(item_text(content, "screening.result.warning.self", "en"))
-    for sign in ("isolation", "wages", "differs"):
-        assert lib.items["en"][f"screening.sign.{sign}"].text in said
-    assert lib.items["en"]["screening.sign.overtime"].text not in said  # skipped
+    said = shows_the_warning(content, result, contacts)
     assert lib.items["en"]["screening.found"].text in said
     assert lib.items["en"]["screening.unsure"].text in said
     assert said.endswith(item_text(content, "screening.not_legal", "en"))
     assert payloads(result) == [b["payload"] for b in
                                 render(lib, "screening.not_legal", "en")["buttons"]]
-    assert shown(contacts).startswith(item_text(content, "hotlines.kh", "en"))
     assert "117" in shown(contacts)
     assert shown(contacts).endswith(item_text(content, "screening.calling", "en"))
 

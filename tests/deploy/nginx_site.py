@@ -15,10 +15,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from bot import PROJECT_ROOT
 
 DEPLOY = PROJECT_ROOT / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+# `make test` installs nginx (scripts/ensure-nginx); a checkout without it skips these tests.
+needs_nginx = pytest.mark.skipif(not Path(NGINX).exists(),
+                                 reason="nginx is not installed (scripts/ensure-nginx)")
+SECRET = "S3cret_token-for-tests"
 SITE = DEPLOY / "nginx" / "prayat.conf"
 SECRET_INCLUDE = "include /etc/nginx/prayat/prayat-secret.conf;"
 ALLOWLIST_INCLUDE = "include /etc/nginx/prayat/telegram-ips.conf;"

@@ -14,8 +14,9 @@ from tests.conftest import free_port
 from tests.deploy.nginx_site import (
     ALLOWLIST_INCLUDE,
     DEPLOY,
-    NGINX,
+    SECRET,
     access_log,
+    needs_nginx,
     nginx_test,
     render_site,
     running_nginx,
@@ -24,8 +25,7 @@ from tests.deploy.nginx_site import (
     written_secret,
 )
 
-pytestmark = pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (scripts/ensure-nginx)")
-SECRET = "S3cret_token-for-tests"
+pytestmark = needs_nginx
 UPDATE = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 9, "type": "private"},
                                       "from": {"id": 9, "is_bot": False, "first_name": "T"}, "text": "/start"}}
 

@@ -24,8 +24,9 @@ from bot.health import serve_health
 from bot.storage import UserStore, make_engine
 from tests.conftest import PEPPER, free_port
 from tests.deploy.nginx_site import (
-    NGINX,
+    SECRET,
     access_log,
+    needs_nginx,
     render_site,
     running_nginx,
     self_signed,
@@ -34,8 +35,7 @@ from tests.deploy.nginx_site import (
 )
 from tests.fake_telegram import TOKEN, FakeBotAPI
 
-pytestmark = pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (scripts/ensure-nginx)")
-SECRET = "S3cret_token-for-tests"
+pytestmark = needs_nginx
 LANGUAGE_BUTTONS = {'/set_language{"language":"km"}', '/set_language{"language":"en"}',
                     '/set_language{"language":"zh"}'}
 

@@ -19,7 +19,7 @@ from bot.content import for_place
 from bot.content.places import MAX_FIRST
 from bot.dialogue.tracker_store import DatabaseUrlTrackerStore
 from bot.storage import make_engine, user_key
-from tests.checkers.test_screening_e2e import Person, answer_all, item_text
+from tests.checkers.test_screening_e2e import WARNING_ANSWERS, Person, answer_all, shows_the_warning
 from tests.conftest import PEPPER, own_stack, telegram_for
 
 pytestmark = pytest.mark.stack
@@ -74,12 +74,5 @@ async def test_a_situation_check_longer_than_the_slice_ends_with_its_result(slic
     telegram, _ = sliced
     person = Person(telegram, "en")
     first = await person.starts_a_check("self", "working", "KH")
-    answers = {"isolation": "yes", "wages": "yes", "differs": "not_sure", "overtime": "skip"}
-    result, contacts = await answer_all(person, content, "working", "self", answers, first)
-    lib = content.library
-    said = shown(result)
-    assert said.startswith(item_text(content, "screening.result.warning.self", "en"))
-    for sign in ("isolation", "wages", "differs"):
-        assert lib.items["en"][f"screening.sign.{sign}"].text in said
-    assert lib.items["en"]["screening.sign.overtime"].text not in said
-    assert shown(contacts).startswith(item_text(content, "hotlines.kh", "en"))
+    result, contacts = await answer_all(person, content, "working", "self", WARNING_ANSWERS, first)
+    shows_the_warning(content, result, contacts)
