@@ -340,8 +340,7 @@ class Stack:
         """Each part: "up", or why not."""
         async with httpx.AsyncClient(timeout=2) as http:
             result = {}
-            for key, child in (("actions", self.actions), *(
-                    ("rasa" if n == 0 else f"rasa_{n + 1}", c) for n, c in enumerate(self.rasas))):
+            for key, child in (("actions", self.actions), *self._named_rasas()):
                 if not child.running:  # whatever else may answer on its port
                     result[key] = "down"
                     continue
@@ -352,10 +351,14 @@ class Stack:
                     result[key] = "not answering"
         return result
 
+    def _named_rasas(self) -> list[tuple[str, Child]]:
+        """Each Rasa server with its name in the health report: rasa, rasa_2, rasa_3 ..."""
+        return [("rasa" if n == 0 else f"rasa_{n + 1}", c) for n, c in enumerate(self.rasas)]
+
     @property
     def restarts(self) -> dict[str, int]:
-        return {"actions": self.actions.restarts, **{
-            "rasa" if n == 0 else f"rasa_{n + 1}": c.restarts for n, c in enumerate(self.rasas)}}
+        return {"actions": self.actions.restarts,
+                **{name: c.restarts for name, c in self._named_rasas()}}
 
     async def __aenter__(self) -> Stack:
         await self.start()
