@@ -24,7 +24,7 @@ from bot.content import CONTENT_ROOT, ContentStore  # noqa: E402
 from bot.core.prayat import Prayat  # noqa: E402
 from bot.dialogue.rasa_client import RasaClient  # noqa: E402
 from bot.dialogue.stack import Stack  # noqa: E402
-from bot.storage import UserStore, drop_everything, make_engine  # noqa: E402
+from bot.storage import UserStore, make_engine  # noqa: E402
 from tests.fake_telegram import TOKEN, FakeBotAPI  # noqa: E402
 
 PEPPER = b"pepper-for-tests"
@@ -129,7 +129,12 @@ def postgres_url() -> Iterator[str]:
 
 def drop_tables(engine) -> None:
     """Prayat's tables, its migration record, and Rasa's conversations: a clean database."""
-    drop_everything(engine)
+    from bot.storage import VERSION_TABLE, metadata
+
+    metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
+        conn.execute(text("DROP TABLE IF EXISTS events"))
 
 
 @pytest.fixture

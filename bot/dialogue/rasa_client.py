@@ -57,6 +57,7 @@ class RasaClient:
         self.urls = replica_urls(url) if isinstance(url, str) else [u.rstrip("/") for u in url]
         if not self.urls:
             raise ValueError("no Rasa server address")
+        self.url = self.urls[0]
         self.timeout = timeout
         # aiohttp, not httpx: httpcore's pool looks at every open connection for each request,
         # which under fifty people at once made this client a third of the bot's CPU.

@@ -340,7 +340,8 @@ class Stack:
         """Each part: "up", or why not."""
         async with httpx.AsyncClient(timeout=2) as http:
             result = {}
-            for key, child in (("actions", self.actions), *self._named_rasas()):
+            for key, child in (("actions", self.actions), *(
+                    ("rasa" if n == 0 else f"rasa_{n + 1}", c) for n, c in enumerate(self.rasas))):
                 if not child.running:  # whatever else may answer on its port
                     result[key] = "down"
                     continue
@@ -351,14 +352,10 @@ class Stack:
                     result[key] = "not answering"
         return result
 
-    def _named_rasas(self) -> list[tuple[str, Child]]:
-        """Each Rasa server with its name in the health report: rasa, rasa_2, rasa_3 ..."""
-        return [("rasa" if n == 0 else f"rasa_{n + 1}", c) for n, c in enumerate(self.rasas)]
-
     @property
     def restarts(self) -> dict[str, int]:
-        return {"actions": self.actions.restarts,
-                **{name: c.restarts for name, c in self._named_rasas()}}
+        return {"actions": self.actions.restarts, **{
+            "rasa" if n == 0 else f"rasa_{n + 1}": c.restarts for n, c in enumerate(self.rasas)}}
 
     async def __aenter__(self) -> Stack:
         await self.start()

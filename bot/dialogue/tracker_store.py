@@ -18,11 +18,9 @@ What a turn reads is bounded. Rasa reads every event of the conversation session
 rebuilds the tracker from them and recomputes the dialogue states of all of them, so a reply cost
 more the longer someone talked (45 ms at turn 30, 75 ms at turn 90). The policies look only at
 the last few turns (MemoizationPolicy 5, the rules fewer), and the actions at the last message, so
-this store reads the last PRAYAT_TRACKER_TURNS turns of the session (default 10; 0 reads it whole)
-with what they stand on: the session's start, the latest value of every slot and the latest form
-state. A form running at that point is read from its start (Rasa folds a form's runs back to the
-first), and a session with a restart, a reset or a turn taken back is read whole. Saving then
-writes only the events added since, without counting the stored ones again.
+this store reads the last PRAYAT_TRACKER_TURNS messages of the session (default 10) with what
+they stand on: the session's start, the latest value of every slot and the latest form state.
+Saving then writes only the events added since, without counting the stored ones again.
 """
 
 from __future__ import annotations
@@ -46,7 +44,7 @@ from bot import AMOUNT_ENTITY
 from bot.checkers.red_flags import AD_METADATA, AD_SOURCE
 from bot.checkers.screening import ANSWER_SLOTS, ANSWERS, WHO
 from bot.checkers.who import ABOUT
-from bot.storage import EVENTS_TABLE, int_setting, make_engine, scrub
+from bot.storage import EVENTS_TABLE, make_engine, scrub
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +73,11 @@ POOL_SIZE, MAX_OVERFLOW = 2, 3
 EVENTS_INDEX = "ix_events_sender_type_id"
 # How many events of the session a tracker was read with (and saved up to), kept on the tracker.
 _STORED = "_prayat_stored_events"
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 def _without_ad(value: Any) -> Any:
@@ -117,7 +120,8 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             query=dict(url.query) or None,
         )
         self.keep_text = os.environ.get("PRAYAT_KEEP_MESSAGE_TEXT", "").lower() == "true"
-        self.turns = max(0, int_setting("PRAYAT_TRACKER_TURNS", DEFAULT_TURNS))
+        turns = os.environ.get("PRAYAT_TRACKER_TURNS", "").strip()
+        self.turns = max(0, int(turns)) if turns else DEFAULT_TURNS
         # Rasa made its tables with its own engine; from here on, Prayat's engine: an explicit
         # pool, and on SQLite the same pragmas as the bot's (write-ahead log, and blanked answers
         # and deleted conversations overwritten in the file, not left in its free pages). An
@@ -126,8 +130,8 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             self.engine.dispose()
             self.engine = make_engine(
                 host, future=False,
-                pool_size=int_setting("SQL_POOL_SIZE", POOL_SIZE),
-                max_overflow=int_setting("SQL_MAX_OVERFLOW", MAX_OVERFLOW),
+                pool_size=_int_env("SQL_POOL_SIZE", POOL_SIZE),
+                max_overflow=_int_env("SQL_MAX_OVERFLOW", MAX_OVERFLOW),
                 # Rasa's own connection settings (POSTGRESQL_SCHEMA's search path)
                 connect_args=create_engine_kwargs(url).get("connect_args"))
             self.sessionmaker = sessionmaker(bind=self.engine)

@@ -153,21 +153,6 @@ def migrate(engine: Engine) -> None:
 POOL_SIZE, MAX_OVERFLOW = 5, 5
 
 
-def int_setting(name: str, default: int) -> int:
-    """A whole number from the environment, or the default when it is unset or empty."""
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
-
-
-def drop_everything(engine: Engine) -> None:
-    """Prayat's tables, its migration record and Rasa's conversations: an empty database, for the
-    tests and the benchmark."""
-    metadata.drop_all(engine)
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
-        conn.execute(text(f"DROP TABLE IF EXISTS {EVENTS_TABLE}"))
-
-
 def make_engine(url: str, future: bool = True, pool_size: int | None = None,
                 max_overflow: int | None = None, connect_args: dict | None = None) -> Engine:
     """An engine with Prayat's settings; `future=False` for Rasa's tracker store (legacy ORM).
@@ -178,10 +163,10 @@ def make_engine(url: str, future: bool = True, pool_size: int | None = None,
     a file it cannot open any more (moved, its disk gone) is then noticed at once."""
     kwargs: dict = {"future": future, "pool_pre_ping": True}
     sizes = {
-        "pool_size": pool_size if pool_size is not None else int_setting(
-            "PRAYAT_SQL_POOL_SIZE", POOL_SIZE),
-        "max_overflow": max_overflow if max_overflow is not None else int_setting(
-            "PRAYAT_SQL_MAX_OVERFLOW", MAX_OVERFLOW),
+        "pool_size": pool_size if pool_size is not None else int(
+            os.environ.get("PRAYAT_SQL_POOL_SIZE") or POOL_SIZE),
+        "max_overflow": max_overflow if max_overflow is not None else int(
+            os.environ.get("PRAYAT_SQL_MAX_OVERFLOW") or MAX_OVERFLOW),
     }
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}

@@ -36,7 +36,7 @@ from bot.dialogue.model import ensure_model, recorded_training_seconds
 from bot.dialogue.rasa_client import RasaClient
 from bot.dialogue.stack import Stack
 from bot.settings import Settings
-from bot.storage import UserStore, drop_everything, make_engine
+from bot.storage import UserStore, make_engine
 
 # The fake Bot API lives with the tests; the benchmark runs from a checkout.
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -235,8 +235,15 @@ async def run(users: int, messages: int, timeout: float = 30.0, turns: int = 102
 
 def _empty(url: str) -> None:
     """A database given to the benchmark starts without Prayat's tables or conversations."""
+    from sqlalchemy import text
+
+    from bot.storage import VERSION_TABLE, metadata
+
     engine = make_engine(url)
-    drop_everything(engine)
+    metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
+        conn.execute(text("DROP TABLE IF EXISTS events"))
     engine.dispose()
 
 
